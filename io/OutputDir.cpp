@@ -1,0 +1,36 @@
+#include "io/OutputDir.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "src/InputError.hpp"
+
+namespace strata {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& result_names() {
+  static const std::vector<std::string> names = {"thermo.csv", "final.h5", "final.h5.tmp", "summary.json",
+                                                 "trajectory.h5", "checkpoints", "log.txt", "status.json"};
+  return names;
+}
+
+void prepare_output_dir(const std::string& dir, bool overwrite, const std::string& where, int line) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw InputError(where, line, "output path '" + dir + "' exists and is not a directory", "a directory path");
+  for (const auto& name : result_names()) {
+    const fs::path p = fs::path(dir) / name;
+    if (!fs::exists(p, ec)) continue;
+    if (!overwrite)
+      throw InputError(where, line, "output directory '" + dir + "' already holds results (" + name + ")",
+                       "a new or empty directory, or --overwrite");
+    fs::remove_all(p, ec);
+    if (ec) throw InputError(where, line, "cannot remove old '" + p.string() + "': " + ec.message(), "a writable directory");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError(where, line, "cannot create output directory '" + dir + "': " + ec.message(),
+                           "a writable path");
+}
+
+}  // namespace strata

@@ -1,0 +1,40 @@
+#pragma once
+// Per-rank sums behind the thermo columns. Local only: the driver adds them
+// up over ranks.
+#include "kernels/Particles.hpp"
+
+namespace strata {
+
+struct LocalObservables {
+  double kinetic = 0.0;      // sum of m v^2 / 2
+  double square_disp = 0.0;  // sum of |unwrapped position - origin|^2
+};
+
+inline LocalObservables local_observables(const Particles& p, double mass, const double box[3]) {
+  const auto position = p.position;
+  const auto velocity = p.velocity;
+  const auto origin = p.origin;
+  const auto image = p.image;
+  const double L0 = box[0], L1 = box[1], L2 = box[2];
+  LocalObservables o;
+  double v2 = 0.0;
+  Kokkos::parallel_reduce(
+      "Observables::kinetic", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
+        acc += velocity(i, 0) * velocity(i, 0) + velocity(i, 1) * velocity(i, 1) + velocity(i, 2) * velocity(i, 2);
+      },
+      v2);
+  o.kinetic = 0.5 * mass * v2;
+  Kokkos::parallel_reduce(
+      "Observables::square_displacement", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+      KOKKOS_LAMBDA(const std::size_t i, double& acc) {
+        const double dx = position(i, 0) + image(i, 0) * L0 - static_cast<double>(origin(i, 0));
+        const double dy = position(i, 1) + image(i, 1) * L1 - static_cast<double>(origin(i, 1));
+        const double dz = position(i, 2) + image(i, 2) * L2 - static_cast<double>(origin(i, 2));
+        acc += dx * dx + dy * dy + dz * dz;
+      },
+      o.square_disp);
+  return o;
+}
+
+}  // namespace strata

@@ -1,0 +1,63 @@
+#pragma once
+// The particles a rank owns, as structure-of-arrays Kokkos views in the
+// default memory space. Rows [0, size) are live; rows [size, capacity) are
+// spare room so migration rarely reallocates.
+//
+// Memory per particle (what the 100 B/particle budget is spent on):
+//   position 24, velocity 24, origin 12 (float), image 12, id 8, species 4 = 84 B.
+#include <Kokkos_Core.hpp>
+#include <cstdint>
+#include <string>
+
+namespace strata {
+
+using ExecSpace = Kokkos::DefaultExecutionSpace;
+using MemSpace = ExecSpace::memory_space;
+
+// [n][3] stored component-major (LayoutLeft): x of all particles, then y, then z.
+using Vec3View = Kokkos::View<double* [3], Kokkos::LayoutLeft, MemSpace>;
+using FloatVec3View = Kokkos::View<float* [3], Kokkos::LayoutLeft, MemSpace>;
+using IntVec3View = Kokkos::View<int* [3], Kokkos::LayoutLeft, MemSpace>;
+using IdView = Kokkos::View<std::int64_t*, MemSpace>;
+using IntView = Kokkos::View<int*, MemSpace>;
+
+struct Particles {
+  Vec3View position;      // wrapped into the box, [0, L) on periodic axes
+  Vec3View velocity;
+  FloatVec3View origin;   // unwrapped position at step 0 (for the MSD)
+  IntVec3View image;      // periodic image counts: unwrapped = position + image * L
+  IdView id;              // global id, 0..N-1, fixed for the particle's life
+  IntView species;
+
+  std::size_t size = 0;   // live particles
+
+  std::size_t capacity() const { return id.extent(0); }
+
+  // Allocate room for n particles; size becomes 0.
+  void allocate(std::size_t n) {
+    position = Vec3View(Kokkos::view_alloc(std::string("position"), Kokkos::WithoutInitializing), n);
+    velocity = Vec3View(Kokkos::view_alloc(std::string("velocity"), Kokkos::WithoutInitializing), n);
+    origin = FloatVec3View(Kokkos::view_alloc(std::string("origin"), Kokkos::WithoutInitializing), n);
+    image = IntVec3View(Kokkos::view_alloc(std::string("image"), Kokkos::WithoutInitializing), n);
+    id = IdView(Kokkos::view_alloc(std::string("id"), Kokkos::WithoutInitializing), n);
+    species = IntView(Kokkos::view_alloc(std::string("species"), Kokkos::WithoutInitializing), n);
+    size = 0;
+  }
+
+  // Make room for at least n live particles, keeping rows [0, size).
+  // Grows by a quarter beyond what is needed so a stream of arrivals does not
+  // reallocate every step; one view is reallocated at a time to bound the
+  // transient peak.
+  void reserve(std::size_t n) {
+    if (n <= capacity()) return;
+    const std::size_t cap = n + n / 4 + 64;
+    Kokkos::resize(position, cap);
+    Kokkos::resize(velocity, cap);
+    Kokkos::resize(origin, cap);
+    Kokkos::resize(image, cap);
+    Kokkos::resize(id, cap);
+    Kokkos::resize(species, cap);
+  }
+};
+
+}  // namespace strata

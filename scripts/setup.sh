@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install what Strata needs from Debian 12's packages (only what is missing),
+# then configure and build it in build/ (or $STRATA_BUILD_DIR).
+#   scripts/setup.sh            release build
+#   STRATA_SANITIZE=ON scripts/setup.sh   ASan+UBSan build in build-sanitize/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libtrilinos-kokkos-dev
+  libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev python3 python3-h5py python3-numpy)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+SANITIZE=${STRATA_SANITIZE:-OFF}
+if [ "$SANITIZE" = ON ]; then
+  BUILD=${STRATA_BUILD_DIR:-build-sanitize}
+  TYPE=RelWithDebInfo
+else
+  BUILD=${STRATA_BUILD_DIR:-build}
+  TYPE=Release
+fi
+JOBS=${STRATA_JOBS:-$(nproc)}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE="$TYPE" -DSTRATA_SANITIZE="$SANITIZE" >"$BUILD.cmake.log" 2>&1 ||
+  { cat "$BUILD.cmake.log"; exit 1; }
+cmake --build "$BUILD" -j "$JOBS"
+echo "setup: built $BUILD/strata"

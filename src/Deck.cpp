@@ -1,0 +1,619 @@
+#include "src/Deck.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------
+// The schema. One row per key; it drives validation, defaults, deck_keys(),
+// the messages, and is what docs/deck.md documents.
+// ---------------------------------------------------------------------------
+
+enum class Kind {
+  Int,      // TOML integer (a float is rejected: 1.5 steps must not truncate silently)
+  Float,    // TOML float or integer
+  String,   // non-empty string
+  Enum,     // string from Spec::values
+  Float3,   // array of exactly 3 numbers
+  EnumOr3,  // one string from Spec::values (all axes), or an array of 3 of them
+};
+
+enum class Need {
+  Optional,  // Spec::dflt applies when absent
+  Required,
+  Special,   // presence rules involve other keys: see check_cross()
+};
+
+struct Bound {
+  bool on;
+  bool strict;  // true: x > lo, false: x >= lo
+  double lo;
+};
+constexpr Bound kAny{false, false, 0.0};
+constexpr Bound kGt0{true, true, 0.0};
+constexpr Bound kGe0{true, false, 0.0};
+constexpr Bound kGe1{true, false, 1.0};
+
+// A validated value, in the slot its Kind uses.
+struct Value {
+  std::int64_t i = 0;
+  double f = 0.0;
+  std::string s;
+  std::array<double, 3> f3{};
+  std::array<int, 3> idx{};  // Enum: idx[0]; EnumOr3: one per axis
+};
+
+struct Spec {
+  const char* key;
+  Kind kind;
+  Need need;
+  const char* dflt;  // TOML text of the default (Optional keys only)
+  const char* unit;  // reduced LJ units, "" when dimensionless
+  Bound bound;       // for Float3: applies to every element
+  std::vector<const char*> values;
+  const char* meaning;  // short; used in messages and docs
+  void (*apply)(Config&, const Value&);  // nullptr: handled in check_cross()
+};
+
+constexpr std::array<PropagatorKind, 2> kPropagators{PropagatorKind::Ballistic, PropagatorKind::Brownian};
+constexpr std::array<Noise, 2> kNoises{Noise::Uniform, Noise::Gaussian};
+constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::SimpleCubic, Placement::Fcc,
+                                               Placement::File};
+constexpr std::array<Boundary, 2> kBoundaries{Boundary::Periodic, Boundary::Reflecting};
+
+const std::vector<Spec>& schema() {
+  static const std::vector<Spec> s = {
+      {"system.box", Kind::Float3, Need::Special, "", "sigma", kGt0, {}, "box edge lengths Lx, Ly, Lz",
+       [](Config& c, const Value& v) { c.system.box = v.f3; }},
+      {"system.density", Kind::Float, Need::Special, "", "sigma^-3", kGt0, {}, "number density, cubic box",
+       nullptr},
+      {"system.boundary", Kind::EnumOr3, Need::Optional, "\"periodic\"", "", kAny, {"periodic", "reflecting"},
+       "boundary condition, all axes or per axis [x, y, z]",
+       [](Config& c, const Value& v) {
+         for (int a = 0; a < 3; ++a) c.system.boundary[a] = kBoundaries[v.idx[a]];
+       }},
+      {"particles.count", Kind::Int, Need::Special, "", "", kGe1, {}, "number of particles",
+       [](Config& c, const Value& v) { c.particles.count = v.i; }},
+      {"particles.placement", Kind::Enum, Need::Optional, "\"uniform\"", "", kAny, {"uniform", "sc", "fcc", "file"},
+       "initial positions",
+       [](Config& c, const Value& v) { c.particles.placement = kPlacements[v.idx[0]]; }},
+      {"particles.file", Kind::String, Need::Special, "", "", kAny, {}, "H5MD file with the initial state",
+       nullptr},
+      {"particles.temperature", Kind::Float, Need::Optional, "0.0", "epsilon", kGe0, {},
+       "initial temperature",
+       [](Config& c, const Value& v) { c.particles.temperature = v.f; }},
+      {"particles.drift", Kind::Float3, Need::Optional, "[0.0, 0.0, 0.0]", "sigma/tau", kAny, {},
+       "velocity added to every particle",
+       [](Config& c, const Value& v) { c.particles.drift = v.f3; }},
+      {"particles.mass", Kind::Float, Need::Optional, "1.0", "m", kGt0, {}, "particle mass",
+       [](Config& c, const Value& v) { c.particles.mass = v.f; }},
+      {"propagator.type", Kind::Enum, Need::Required, "", "", kAny, {"ballistic", "brownian"},
+       "equation of motion",
+       [](Config& c, const Value& v) { c.propagator.kind = kPropagators[v.idx[0]]; }},
+      {"propagator.diffusion", Kind::Float, Need::Optional, "1.0", "sigma^2/tau", kGt0, {},
+       "diffusion coefficient D",
+       [](Config& c, const Value& v) { c.propagator.diffusion = v.f; }},
+      {"propagator.noise", Kind::Enum, Need::Optional, "\"uniform\"", "", kAny, {"uniform", "gaussian"},
+       "distribution of the unit-variance noise",
+       [](Config& c, const Value& v) { c.propagator.noise = kNoises[v.idx[0]]; }},
+      {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
+       "axis cut into one slab per rank",
+       [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
+      {"run.steps", Kind::Int, Need::Required, "", "", kGe0, {}, "step at which the run ends",
+       [](Config& c, const Value& v) { c.run.steps = v.i; }},
+      {"run.timestep", Kind::Float, Need::Required, "", "tau", kGt0, {}, "time step",
+       [](Config& c, const Value& v) { c.run.timestep = v.f; }},
+      {"run.seed", Kind::Int, Need::Optional, "1", "", kGe0, {}, "random seed",
+       [](Config& c, const Value& v) { c.run.seed = static_cast<std::uint64_t>(v.i); }},
+      {"output.dir", Kind::String, Need::Optional, "\"output\"", "", kAny, {}, "output directory",
+       [](Config& c, const Value& v) { c.output.dir = v.s; }},
+      {"output.thermo_every", Kind::Int, Need::Optional, "100", "", kGe1, {}, "steps between thermo lines",
+       [](Config& c, const Value& v) { c.output.thermo_every = v.i; }},
+  };
+  return s;
+}
+
+const Spec* find_spec(std::string_view key) {
+  for (const Spec& s : schema())
+    if (key == s.key) return &s;
+  return nullptr;
+}
+
+const Spec& spec_of(std::string_view key) { return *find_spec(key); }
+
+std::string section_of(std::string_view key) { return std::string(key.substr(0, key.find('.'))); }
+std::string last_of(std::string_view key) {
+  const auto dot = key.rfind('.');
+  return std::string(dot == std::string_view::npos ? key : key.substr(dot + 1));
+}
+
+std::vector<std::string> sections() {
+  std::vector<std::string> out;
+  for (const Spec& s : schema()) {
+    std::string sec = section_of(s.key);
+    if (std::find(out.begin(), out.end(), sec) == out.end()) out.push_back(sec);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Text helpers
+// ---------------------------------------------------------------------------
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int levenshtein(std::string_view a, std::string_view b) {
+  std::vector<int> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    int diag = row[0];
+    row[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// How many edits still count as "close" to a candidate: short names get fewer,
+// so "x" is not a typo of "dir".
+int threshold(std::string_view candidate) {
+  return std::min(3, std::max(1, static_cast<int>(candidate.size()) / 3 + 1));
+}
+
+std::string closest_of(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string w = lower(word);
+  std::string best;
+  int best_d = 1 << 30;
+  for (const std::string& c : candidates) {
+    const int d = levenshtein(w, c);
+    if (d <= threshold(c) && d < best_d) best = c, best_d = d;
+  }
+  return best;
+}
+
+std::string dq(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "empty";
+  }
+}
+
+std::string bound_text(const Bound& b) {
+  if (!b.on) return "";
+  return std::string(b.strict ? " > " : " >= ") + std::to_string(static_cast<long long>(b.lo));
+}
+
+std::string one_of(const std::vector<const char*>& values) {
+  std::string s = "one of ";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + dq(values[i]);
+  return s;
+}
+
+// The "expected ..." phrase for a key, e.g. "an integer >= 0".
+std::string expect(const Spec& s) {
+  switch (s.kind) {
+    case Kind::Int: return "an integer" + bound_text(s.bound);
+    case Kind::Float: return "a float" + bound_text(s.bound);
+    case Kind::String: return "a non-empty string";
+    case Kind::Enum: return one_of(s.values);
+    case Kind::Float3: return "an array of 3 floats" + bound_text(s.bound);
+    case Kind::EnumOr3: return one_of(s.values) + ", or an array of 3 of them";
+  }
+  return "";
+}
+
+// expect() plus what the key is for: "a float > 0 (time step in tau)".
+std::string expect_long(const Spec& s) {
+  std::string m = s.meaning;
+  if (*s.unit) m += std::string(" in ") + s.unit;
+  return expect(s) + " (" + m + ")";
+}
+
+// ---------------------------------------------------------------------------
+// Validation of one value
+// ---------------------------------------------------------------------------
+
+// Where a value came from: the deck (path, line of its key) or a --set
+// argument (where = "--set key=value", line 0).
+struct Origin {
+  std::string where;
+  int line = 0;
+  bool from_set = false;
+};
+
+[[noreturn]] void fail(const Origin& o, int line, std::string what, std::string expected) {
+  throw InputError(o.where, line, std::move(what), std::move(expected));
+}
+
+// Line of a node inside a deck value (array elements may sit on later lines).
+int line_of(const toml::node& n, const Origin& o) {
+  if (o.from_set) return 0;
+  const int l = static_cast<int>(n.source().begin.line);
+  return l > 0 ? l : o.line;
+}
+
+bool in_bound(const Bound& b, double x) { return !b.on || (b.strict ? x > b.lo : x >= b.lo); }
+
+std::int64_t get_int(const Spec& s, const toml::node& n, const Origin& o, const std::string& label) {
+  if (!n.is_integer()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+  const std::int64_t x = n.as_integer()->get();
+  if (!in_bound(s.bound, static_cast<double>(x)))
+    fail(o, line_of(n, o), label + " is " + std::to_string(x), expect(s));
+  return x;
+}
+
+double get_float(const Spec& s, const toml::node& n, const Origin& o, const std::string& label) {
+  double x = 0.0;
+  if (n.is_integer())
+    x = static_cast<double>(n.as_integer()->get());
+  else if (n.is_floating_point())
+    x = n.as_floating_point()->get();
+  else
+    fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+  if (!std::isfinite(x)) fail(o, line_of(n, o), label + " is " + number(x), expect(s) + ", finite");
+  if (!in_bound(s.bound, x)) fail(o, line_of(n, o), label + " is " + number(x), expect(s));
+  return x;
+}
+
+int get_enum(const Spec& s, const toml::node& n, const Origin& o, const std::string& label) {
+  if (!n.is_string()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+  const std::string& str = n.as_string()->get();
+  for (std::size_t i = 0; i < s.values.size(); ++i)
+    if (str == s.values[i]) return static_cast<int>(i);
+  std::string what = label + " is " + dq(str);
+  const std::string hint = closest_of(str, std::vector<std::string>(s.values.begin(), s.values.end()));
+  if (!hint.empty()) what += "; did you mean " + dq(hint) + "?";
+  fail(o, line_of(n, o), what, expect(s));
+}
+
+const toml::array& get_array3(const Spec& s, const toml::node& n, const Origin& o, const std::string& label) {
+  if (!n.is_array()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+  const toml::array& a = *n.as_array();
+  if (a.size() != 3)
+    fail(o, line_of(n, o), label + " has " + std::to_string(a.size()) + " element" + (a.size() == 1 ? "" : "s"),
+         expect(s));
+  return a;
+}
+
+std::string element(int i, const std::string& label) { return "element " + std::to_string(i + 1) + " of " + label; }
+
+Value check(const Spec& s, const toml::node& n, const Origin& o) {
+  const std::string label = std::string("key '") + s.key + "'";
+  Value v;
+  switch (s.kind) {
+    case Kind::Int: v.i = get_int(s, n, o, label); break;
+    case Kind::Float: v.f = get_float(s, n, o, label); break;
+    case Kind::String:
+      if (!n.is_string()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+      v.s = n.as_string()->get();
+      if (v.s.empty()) fail(o, line_of(n, o), label + " is \"\"", expect(s));
+      break;
+    case Kind::Enum: v.idx[0] = get_enum(s, n, o, label); break;
+    case Kind::Float3: {
+      const toml::array& a = get_array3(s, n, o, label);
+      for (int i = 0; i < 3; ++i) v.f3[i] = get_float(s, a[i], o, element(i, label));
+      break;
+    }
+    case Kind::EnumOr3:
+      if (n.is_string()) {
+        v.idx.fill(get_enum(s, n, o, label));
+      } else {
+        const toml::array& a = get_array3(s, n, o, label);
+        for (int i = 0; i < 3; ++i) v.idx[i] = get_enum(s, a[i], o, element(i, label));
+      }
+      break;
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------------------
+// Deck reading
+// ---------------------------------------------------------------------------
+
+struct Given {
+  Value value;
+  Origin origin;
+};
+
+std::string read_deck(const std::string& path) {
+  std::error_code ec;
+  std::ifstream in;
+  if (!fs::is_directory(path, ec)) in.open(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "cannot read deck file", "a readable TOML file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError(path, 0, "cannot read deck file", "a readable TOML file");
+  return ss.str();
+}
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string section_list() {
+  std::string s;
+  for (const std::string& sec : sections()) s += (s.empty() ? "[" : ", [") + sec + "]";
+  return s;
+}
+
+std::string keys_of_section(const std::string& sec) {
+  std::string s;
+  for (const Spec& sp : schema())
+    if (section_of(sp.key) == sec) s += (s.empty() ? "" : ", ") + last_of(sp.key);
+  return "a key of [" + sec + "]: " + s;
+}
+
+std::string unknown_key_message(const std::string& key) {
+  std::string what = "unknown key '" + key + "'";
+  const std::string hint = closest_key(key);
+  if (!hint.empty()) what += "; did you mean '" + hint + "'?";
+  return what;
+}
+
+// One "--set key=value": parsed and validated like a deck line.
+std::pair<std::string, Given> parse_override(const std::string& arg) {
+  const Origin o{"--set " + arg, 0, true};
+  const auto eq = arg.find('=');
+  if (eq == std::string::npos) fail(o, 0, "malformed override (no '=')", "KEY=VALUE, e.g. run.steps=200");
+  const std::string key = trim(std::string_view(arg).substr(0, eq));
+  const std::string text = trim(std::string_view(arg).substr(eq + 1));
+  if (key.empty()) fail(o, 0, "malformed override (no key before '=')", "KEY=VALUE, e.g. run.steps=200");
+  const Spec* s = find_spec(key);
+  if (!s) fail(o, 0, unknown_key_message(key), "a deck key, as listed in docs/deck.md");
+  const std::string syntax = expect(*s) + ", in TOML syntax; strings need double quotes";
+  toml::table t;
+  try {
+    t = toml::parse("v = " + text + "\n", std::string_view("--set"));
+  } catch (const toml::parse_error& e) {
+    fail(o, 0, "value '" + text + "' of key '" + key + "' is not valid TOML (" + std::string(e.description()) + ")",
+         syntax);
+  }
+  const toml::node* n = t.get("v");
+  if (t.size() != 1 || !n) fail(o, 0, "value '" + text + "' of key '" + key + "' is not a single TOML value", syntax);
+  return {key, Given{check(*s, *n, o), o}};
+}
+
+// Rules that involve more than one key.
+void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::map<std::string, int>& section_line) {
+  const auto has = [&](const char* k) { return given.count(k) != 0; };
+  const auto header = [&](const char* sec) {
+    const auto it = section_line.find(sec);
+    return it == section_line.end() ? 0 : it->second;
+  };
+  const Origin deck{cfg.deck_path, 0, false};
+
+  // Exactly one of box / density.
+  const Spec& box = spec_of("system.box");
+  const Spec& density = spec_of("system.density");
+  if (has("system.box") && has("system.density")) {
+    const Origin ob = given.at("system.box").origin;
+    const Origin od = given.at("system.density").origin;
+    if (ob.from_set != od.from_set) {
+      // Both set the box size, so a --set of one replaces the deck's other,
+      // as a --set replaces a deck value.
+      const char* dropped = ob.from_set ? "system.density" : "system.box";
+      given.erase(dropped);
+      cfg.key_lines.erase(dropped);
+    } else {
+      const Origin& o = ob.line > od.line ? ob : od;
+      fail(o, o.line, "keys 'system.box' and 'system.density' are both set",
+           "exactly one of system.box, system.density");
+    }
+  }
+  if (!has("system.box") && !has("system.density"))
+    fail(deck, header("system"), "missing required key 'system.box' or 'system.density'",
+         "exactly one of system.box, " + expect_long(box) + ", or system.density, " + expect_long(density));
+
+  // Placement decides whether count or file is required.
+  if (cfg.particles.placement == Placement::File) {
+    if (!has("particles.file"))
+      fail(deck, header("particles"), "missing required key 'particles.file'",
+           "a file name (particles.file is required when particles.placement = \"file\")");
+    const Given& g = given.at("particles.file");
+    fs::path p(g.value.s);
+    // A deck's relative path means "next to the deck"; a --set one is typed in a shell, so it means cwd.
+    if (p.is_relative() && !g.origin.from_set) p = fs::path(cfg.deck_path).parent_path() / p;
+    cfg.particles.file = p.lexically_normal().string();
+    std::error_code ec;
+    const bool regular = fs::is_regular_file(p, ec);
+    if (!regular || !std::ifstream(p, std::ios::binary))
+      fail(g.origin, g.origin.line, "cannot read '" + cfg.particles.file + "' (key 'particles.file')",
+           "a readable H5MD file");
+  } else if (!has("particles.count")) {
+    fail(deck, header("particles"), "missing required key 'particles.count'",
+         expect(spec_of("particles.count")) + " (particles.count is required unless particles.placement = \"file\")");
+  }
+
+  if (has("system.density")) {
+    const Given& g = given.at("system.density");
+    if (cfg.particles.count == 0)
+      fail(g.origin, g.origin.line, "key 'system.density' needs particles.count, which is not set",
+           "particles.count, or system.box instead of system.density");
+    const double l = std::cbrt(static_cast<double>(cfg.particles.count) / g.value.f);
+    cfg.system.box = {l, l, l};
+  }
+}
+
+}  // namespace
+
+std::string closest_key(const std::string& key) {
+  const std::string k = lower(key);
+  const bool dotted = k.find('.') != std::string::npos;
+  const std::string sec = dotted ? section_of(k) : "";
+  const std::string last = last_of(k);
+  std::string best;
+  int best_d = 1 << 30;
+  for (const Spec& s : schema()) {
+    const std::string s_last = last_of(s.key);
+    const int limit = threshold(s_last);
+    int d = levenshtein(k, s.key);
+    // Same name in another section (e.g. run.diffusion) costs one extra edit.
+    const int dl = levenshtein(last, s_last) + (dotted && sec == section_of(s.key) ? 0 : 1);
+    d = std::min(d, dl);
+    if (d <= limit && d < best_d) best = s.key, best_d = d;
+  }
+  return best;
+}
+
+std::vector<std::string> deck_keys() {
+  std::vector<std::string> out;
+  for (const Spec& s : schema()) out.emplace_back(s.key);
+  return out;
+}
+
+Config load_deck(const std::string& path, const std::vector<std::string>& overrides) {
+  Config cfg;
+  cfg.deck_path = path;
+  cfg.deck_text = read_deck(path);
+
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view(cfg.deck_text), std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    throw InputError(path, static_cast<int>(e.source().begin.line), std::string(e.description()), "valid TOML");
+  }
+
+  // --set arguments first: they replace deck values, which then are not checked.
+  std::map<std::string, Given> given;
+  for (const std::string& arg : overrides) {
+    auto kv = parse_override(arg);
+    given[kv.first] = std::move(kv.second);
+  }
+
+  // Flatten the deck to (line, dotted key, node) and check it in line order,
+  // so the first problem reported is the first one in the file.
+  enum class What { Leaf, UnknownSection, UnknownTopKey, SectionNotTable };
+  struct Item {
+    int line;
+    std::string key;
+    const toml::node* node;
+    What what;
+  };
+  std::vector<Item> items;
+  std::map<std::string, int> section_line;
+  const std::vector<std::string> known_sections = sections();
+  for (auto&& [k, v] : root) {
+    const std::string sec(k.str());
+    const int kline = static_cast<int>(k.source().begin.line);
+    const bool known = std::find(known_sections.begin(), known_sections.end(), sec) != known_sections.end();
+    if (!known) {
+      const int tline = static_cast<int>(v.source().begin.line);
+      items.push_back({v.is_table() && tline > 0 ? tline : kline, sec, &v,
+                       v.is_table() ? What::UnknownSection : What::UnknownTopKey});
+    } else if (!v.is_table()) {
+      items.push_back({kline, sec, &v, What::SectionNotTable});
+    } else {
+      section_line[sec] = static_cast<int>(v.source().begin.line);
+      for (auto&& [k2, v2] : *v.as_table())
+        items.push_back({static_cast<int>(k2.source().begin.line), sec + "." + std::string(k2.str()), &v2, What::Leaf});
+    }
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.line < b.line; });
+
+  for (const Item& it : items) {
+    const Origin o{path, it.line, false};
+    switch (it.what) {
+      case What::UnknownSection: {
+        std::string what = "unknown section '[" + it.key + "]'";
+        const std::string hint = closest_of(it.key, known_sections);
+        if (!hint.empty()) what += "; did you mean '[" + hint + "]'?";
+        fail(o, it.line, what, "one of the sections " + section_list());
+      }
+      case What::UnknownTopKey:
+        fail(o, it.line, unknown_key_message(it.key), "keys inside one of the sections " + section_list());
+      case What::SectionNotTable:
+        fail(o, it.line, "key '" + it.key + "' is " + type_name(*it.node), "a table (the [" + it.key + "] section)");
+      case What::Leaf: {
+        const Spec* s = find_spec(it.key);
+        if (!s) fail(o, it.line, unknown_key_message(it.key), keys_of_section(section_of(it.key)));
+        if (given.count(it.key) && given[it.key].origin.from_set) {
+          cfg.key_lines[it.key] = 0;
+          break;
+        }
+        given[it.key] = Given{check(*s, *it.node, o), o};
+        cfg.key_lines[it.key] = it.line;
+        break;
+      }
+    }
+  }
+  for (const auto& [key, g] : given)
+    if (g.origin.from_set) cfg.key_lines[key] = 0;
+
+  // Given values, else defaults (parsed and checked like a deck value, so the
+  // schema row is the only place a default lives).
+  for (const Spec& s : schema()) {
+    const auto it = given.find(s.key);
+    if (it != given.end()) {
+      if (s.apply) s.apply(cfg, it->second.value);
+    } else if (s.need == Need::Required) {
+      const auto h = section_line.find(section_of(s.key));
+      fail(Origin{path, 0, false}, h == section_line.end() ? 0 : h->second,
+           std::string("missing required key '") + s.key + "'", expect_long(s));
+    } else if (s.need == Need::Optional) {
+      const toml::table t = toml::parse(std::string("v = ") + s.dflt, std::string_view("built-in default"));
+      s.apply(cfg, check(s, *t.get("v"), Origin{"built-in default", 0, true}));
+    }
+  }
+
+  check_cross(cfg, given, section_line);
+  return cfg;
+}
+
+}  // namespace strata

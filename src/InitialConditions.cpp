@@ -1,0 +1,112 @@
+#include "src/InitialConditions.hpp"
+
+#include <cmath>
+
+#include "io/H5mdReader.hpp"
+#include "kernels/InitialState.hpp"
+
+namespace strata {
+
+namespace {
+
+void place_generated(const Config& cfg, const SlabLayout& layout, int rank, Particles& p) {
+  GeneratedPlacement g{cfg.particles.placement, cfg.particles.count, cfg.system.box, cfg.run.seed,
+                       layout.axis(), layout.lo(rank), layout.hi(rank)};
+  // The last slab also takes coordinate == L (cannot happen for generated
+  // sites, which lie in [0, L), but keeps the rule the same as owner()).
+  if (rank == layout.ranks() - 1) g.hi = std::nextafter(layout.hi(rank), INFINITY);
+  const std::size_t n = count_generated(g);
+  p.allocate(n + n / 64 + 1024);  // headroom: a slab's count fluctuates by ~sqrt(n) per step
+  fill_generated(g, p);
+  p.size = n;
+}
+
+void place_from_file(const Config& cfg, const SlabLayout& layout, int rank, Particles& p, bool& has_velocity) {
+  const bool wrap = layout.periodic();
+  double hi = layout.hi(rank);
+  if (rank == layout.ranks() - 1) hi = INFINITY;
+  double lo = rank == 0 ? -INFINITY : layout.lo(rank);
+  const H5mdSlabRead r = read_h5md_slab(cfg.particles.file, layout.axis(), lo, hi, wrap);
+  const std::size_t n = r.id.size();
+  p.allocate(n + n / 64 + 1024);
+  p.size = n;
+  has_velocity = !r.velocity.empty();
+  auto h_position = Kokkos::create_mirror_view(p.position);
+  auto h_velocity = Kokkos::create_mirror_view(p.velocity);
+  auto h_origin = Kokkos::create_mirror_view(p.origin);
+  auto h_image = Kokkos::create_mirror_view(p.image);
+  auto h_id = Kokkos::create_mirror_view(p.id);
+  auto h_species = Kokkos::create_mirror_view(p.species);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int d = 0; d < 3; ++d) {
+      double x = r.position[3 * i + d];
+      int img = r.image.empty() ? 0 : r.image[3 * i + d];
+      const double L = cfg.system.box[d];
+      // Fold any unwrapped coordinate back into the box, keeping the image.
+      if (cfg.system.boundary[d] == Boundary::Periodic) {
+        const double k = std::floor(x / L);
+        x -= k * L;
+        img += static_cast<int>(k);
+        if (x >= L) { x -= L; ++img; }
+      }
+      h_position(i, d) = x;
+      h_velocity(i, d) = has_velocity ? r.velocity[3 * i + d] : 0.0;
+      h_image(i, d) = img;
+      h_origin(i, d) = static_cast<float>(x + img * L);
+    }
+    h_id(i) = r.id[i];
+    h_species(i) = r.species.empty() ? 0 : r.species[i];
+  }
+  Kokkos::deep_copy(p.position, h_position);
+  Kokkos::deep_copy(p.velocity, h_velocity);
+  Kokkos::deep_copy(p.origin, h_origin);
+  Kokkos::deep_copy(p.image, h_image);
+  Kokkos::deep_copy(p.id, h_id);
+  Kokkos::deep_copy(p.species, h_species);
+}
+
+// Thermal velocities with zero net momentum, scaled to exactly T (over 3N-3
+// degrees of freedom), plus the deck's drift. All sums are fixed point, so
+// the result is the same bitwise on any number of ranks.
+void initialize_velocities(MPI_Comm comm, const Config& cfg, Particles& p) {
+  const double T = cfg.particles.temperature;
+  const std::int64_t N = cfg.particles.count;
+  std::array<double, 3> mean{0.0, 0.0, 0.0};
+  double scale = 0.0;
+  if (T > 0.0) {
+    draw_thermal_velocities(p, cfg.run.seed, T, cfg.particles.mass);
+    std::array<std::int64_t, 3> local = momentum_fixed(p), global{};
+    MPI_Allreduce(local.data(), global.data(), 3, MPI_INT64_T, MPI_SUM, comm);
+    for (int d = 0; d < 3; ++d) mean[d] = static_cast<double>(global[d]) / kVelocityFixedPoint / static_cast<double>(N);
+    std::int64_t local_sq = velocity_square_fixed(p, mean), global_sq = 0;
+    MPI_Allreduce(&local_sq, &global_sq, 1, MPI_INT64_T, MPI_SUM, comm);
+    const double sum_v2 = static_cast<double>(global_sq) / kVelocityFixedPoint;
+    const double dof = N > 1 ? 3.0 * static_cast<double>(N) - 3.0 : 3.0;
+    scale = sum_v2 > 0.0 ? std::sqrt(T * dof / (cfg.particles.mass * sum_v2)) : 0.0;
+  }
+  shift_scale_velocities(p, mean, scale, cfg.particles.drift);
+}
+
+}  // namespace
+
+Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  Particles p;
+  if (cfg.particles.placement == Placement::File) {
+    bool has_velocity = false;
+    place_from_file(cfg, layout, rank, p, has_velocity);
+    // A rank with no particles sees no velocities even when the file has them.
+    int local = has_velocity ? 1 : 0, all = 0;
+    MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_MAX, comm);
+    // Velocities from the file win; without them, draw from the temperature.
+    if (!all) initialize_velocities(comm, cfg, p);
+  } else {
+    place_generated(cfg, layout, rank, p);
+    initialize_velocities(comm, cfg, p);
+  }
+  Kokkos::fence();
+  return p;
+}
+
+}  // namespace strata

@@ -1,0 +1,15 @@
+#pragma once
+// Builds the particles rank `rank` owns at step 0 from the deck: placement
+// (generated per id, or read from an H5MD file) and initial velocities.
+#include <mpi.h>
+
+#include "decomposition/SlabLayout.hpp"
+#include "kernels/Particles.hpp"
+#include "src/Config.hpp"
+
+namespace strata {
+
+// Collective over comm (velocity sums are reduced over ranks).
+Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout);
+
+}  // namespace strata

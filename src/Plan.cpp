@@ -1,0 +1,73 @@
+#include "src/Plan.hpp"
+
+#include <fmt/format.h>
+
+#include "decomposition/SlabLayout.hpp"
+#include "src/InputError.hpp"
+
+namespace strata {
+
+namespace {
+const char* boundary_name(Boundary b) { return b == Boundary::Periodic ? "periodic" : "reflecting"; }
+const char* placement_name(Placement p) {
+  switch (p) {
+    case Placement::Uniform: return "uniform";
+    case Placement::SimpleCubic: return "sc";
+    case Placement::Fcc: return "fcc";
+    case Placement::File: return "file";
+  }
+  return "?";
+}
+int line_of(const Config& cfg, const std::string& key) {
+  auto it = cfg.key_lines.find(key);
+  return it == cfg.key_lines.end() ? 0 : it->second;
+}
+}  // namespace
+
+void check_decomposition(const Config& cfg, int ranks) {
+  const int axis = cfg.decomposition.axis;
+  const std::string axis_key = "decomposition.axis";
+  if (ranks < 1)
+    throw InputError(cfg.deck_path, 0, fmt::format("cannot decompose over {} ranks", ranks), "at least 1 rank");
+  // Slab bounds must be distinct numbers; with absurd rank counts on a tiny
+  // box they would collapse in floating point.
+  const SlabLayout layout = SlabLayout::uniform(cfg.system, axis, ranks);
+  for (int r = 0; r < ranks; ++r)
+    if (!(layout.hi(r) > layout.lo(r)))
+      throw InputError(cfg.deck_path, line_of(cfg, axis_key),
+                       fmt::format("box length {} along {} cannot be cut into {} slabs", cfg.system.box[axis],
+                                   "xyz"[axis], ranks),
+                       "fewer ranks or a longer box");
+}
+
+std::string describe_plan(const Config& cfg, int ranks) {
+  const auto& s = cfg.system;
+  const int axis = cfg.decomposition.axis;
+  const SlabLayout layout = SlabLayout::uniform(s, axis, ranks);
+  const double N = static_cast<double>(cfg.particles.count);
+  const double volume = s.box[0] * s.box[1] * s.box[2];
+  std::string out;
+  out += fmt::format("deck         {}\n", cfg.deck_path);
+  out += fmt::format("box          {} x {} x {} (volume {:.6g}), boundaries {} / {} / {}\n", s.box[0], s.box[1], s.box[2],
+                     volume, boundary_name(s.boundary[0]), boundary_name(s.boundary[1]), boundary_name(s.boundary[2]));
+  out += fmt::format("particles    {} ({} placement), number density {:.6g}\n", cfg.particles.count,
+                     placement_name(cfg.particles.placement), N / volume);
+  out += fmt::format("propagator   {}, timestep {}, steps {}, seed {}\n",
+                     cfg.propagator.kind == PropagatorKind::Brownian ? "brownian" : "ballistic", cfg.run.timestep,
+                     cfg.run.steps, cfg.run.seed);
+  out += fmt::format("decomposition {} slab{} along {}\n", ranks, ranks == 1 ? "" : "s", "xyz"[axis]);
+  double max_particles = 0;
+  for (int r = 0; r < ranks; ++r) {
+    // Uniform density estimate; lattices and files differ by at most a layer.
+    const double share = N * (layout.hi(r) - layout.lo(r)) / s.box[axis];
+    max_particles = std::max(max_particles, share);
+    out += fmt::format("  rank {:<4} [{:.6g}, {:.6g})  ~{:.0f} particles  ~{:.1f} MB\n", r, layout.lo(r), layout.hi(r),
+                       share, share * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6);
+  }
+  out += fmt::format("memory       ~{:.0f} B/particle: ~{:.1f} MB in all, ~{:.1f} MB on the fullest rank\n",
+                     kBytesPerParticle, N * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6, max_particles * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6);
+  out += fmt::format("output       {} (thermo every {} steps)\n", cfg.output.dir, cfg.output.thermo_every);
+  return out;
+}
+
+}  // namespace strata

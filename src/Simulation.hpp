@@ -1,0 +1,21 @@
+#pragma once
+// The driver: deck -> initial state -> step loop -> output. One step is
+//   propagate (kernel) -> migrate (neighbour exchange) -> thermo/output.
+#include <mpi.h>
+
+#include <string>
+
+#include "src/Config.hpp"
+
+namespace strata {
+
+struct RunOptions {
+  bool overwrite = false;
+};
+
+// Runs the simulation described by cfg (already validated, output directory
+// already prepared). Collective over comm. Throws CollectiveFailure when all
+// ranks detect a failure together; anything else is a one-rank failure.
+void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options);
+
+}  // namespace strata

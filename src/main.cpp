@@ -1,0 +1,184 @@
+// strata: command line entry point. Parses the command line (CLI11), loads
+// and checks the deck on every rank, then runs or validates.
+//
+// Exit status: 0 success, 2 bad input of any kind, 1 failure at run time.
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
+#include <Kokkos_Core.hpp>
+#include <climits>
+#include <cstdio>
+#include <hdf5.h>
+#include <string>
+#include <vector>
+
+#include "io/H5mdReader.hpp"
+#include "io/OutputDir.hpp"
+#include "src/Deck.hpp"
+#include "src/Failure.hpp"
+#include "src/InputError.hpp"
+#include "src/Plan.hpp"
+#include "src/Simulation.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitInput = 2;
+
+// Runs `check` on every rank. If it throws InputError on any rank, the
+// lowest such rank prints its one-line error and every rank returns 2
+// together, so no rank is left waiting in a later collective.
+template <class F>
+int collective_check(MPI_Comm comm, F&& check) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string message;
+  try {
+    check();
+  } catch (const strata::InputError& e) {
+    message = e.what();
+  }
+  const int mine = message.empty() ? INT_MAX : rank;
+  int first = INT_MAX;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == INT_MAX) return kExitOk;
+  if (rank == first) std::fprintf(stderr, "strata: error: %s\n", message.c_str());
+  return kExitInput;
+}
+
+std::string version_string() {
+  unsigned h5maj = 0, h5min = 0, h5rel = 0;
+  H5get_libversion(&h5maj, &h5min, &h5rel);
+  return std::string("strata ") + STRATA_VERSION + " (Kokkos " + std::to_string(KOKKOS_VERSION / 10000) + "." +
+         std::to_string(KOKKOS_VERSION / 100 % 100) + "." + std::to_string(KOKKOS_VERSION % 100) + " " +
+         Kokkos::DefaultExecutionSpace::name() + ", HDF5 " + std::to_string(h5maj) + "." + std::to_string(h5min) +
+         "." + std::to_string(h5rel) + ")";
+}
+
+// Load the deck, apply --output, and resolve what the deck leaves to files.
+strata::Config load_config(const std::string& deck, const std::vector<std::string>& sets, const std::string& output) {
+  strata::Config cfg = strata::load_deck(deck, sets);
+  if (!output.empty()) {
+    cfg.output.dir = output;
+    cfg.key_lines["output.dir"] = 0;
+  }
+  if (cfg.particles.placement == strata::Placement::File) {
+    const strata::H5mdInfo info = strata::read_h5md_info(cfg.particles.file);
+    if (cfg.particles.count > 0 && cfg.particles.count != info.count) {
+      const auto it = cfg.key_lines.find("particles.count");
+      throw strata::InputError(cfg.deck_path, it == cfg.key_lines.end() ? 0 : it->second,
+                               "particles.count is " + std::to_string(cfg.particles.count) + " but " +
+                                   cfg.particles.file + " holds " + std::to_string(info.count),
+                               "the file's particle count, or no particles.count");
+    }
+    cfg.particles.count = info.count;
+  }
+  return cfg;
+}
+
+int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::string>& sets,
+                const std::string& output, bool overwrite) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  strata::Config cfg;
+  int status = collective_check(comm, [&] {
+    cfg = load_config(deck, sets, output);
+    strata::check_decomposition(cfg, ranks);
+  });
+  if (status != kExitOk) return status;
+  // Only rank 0 touches the directory; the others learn the outcome.
+  status = collective_check(comm, [&] {
+    if (rank != 0) return;
+    const auto it = cfg.key_lines.find("output.dir");
+    const bool from_cli = !output.empty();
+    strata::prepare_output_dir(cfg.output.dir, overwrite, from_cli ? "--output" : cfg.deck_path,
+                               from_cli || it == cfg.key_lines.end() ? 0 : it->second);
+  });
+  if (status != kExitOk) return status;
+
+  try {
+    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite});
+  } catch (const strata::CollectiveFailure& e) {
+    if (rank == 0) std::fprintf(stderr, "strata: error: %s\n", e.what());
+    return kExitRuntime;
+  } catch (const std::exception& e) {
+    // Possibly this rank alone: take the job down rather than leave the
+    // other ranks waiting in a collective forever.
+    std::fprintf(stderr, "strata: error: rank %d: %s\n", rank, e.what());
+    std::fflush(stderr);
+    MPI_Abort(comm, kExitRuntime);
+  }
+  return kExitOk;
+}
+
+int validate_command(MPI_Comm comm, const std::string& deck, const std::vector<std::string>& sets, int ranks) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  strata::Config cfg;
+  const int status = collective_check(comm, [&] {
+    cfg = load_config(deck, sets, "");
+    strata::check_decomposition(cfg, ranks);
+  });
+  if (status != kExitOk) return status;
+  if (rank == 0) std::printf("%s%s: ok\n", strata::describe_plan(cfg, ranks).c_str(), deck.c_str());
+  return kExitOk;
+}
+
+int dispatch(int argc, char** argv) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  CLI::App app{"Strata: slab-decomposed particle simulator (MPI + Kokkos + HDF5)", "strata"};
+  app.set_version_flag("--version", version_string(), "Print the version and the libraries Strata was built with");
+  app.require_subcommand(1);
+
+  std::string deck, output;
+  std::vector<std::string> sets;
+  bool overwrite = false;
+  int validate_ranks = 1;
+
+  auto* run = app.add_subcommand("run", "Run the simulation a deck describes");
+  run->add_option("deck", deck, "Input deck (TOML)")->required();
+  run->add_option("--set", sets, "Override a deck key by its dotted path, KEY=VALUE (repeatable)");
+  run->add_option("--output", output, "Output directory (overrides output.dir)");
+  run->add_flag("--overwrite", overwrite, "Replace results already in the output directory");
+
+  auto* validate = app.add_subcommand("validate", "Check a deck and print the decomposition plan without running");
+  validate->add_option("deck", deck, "Input deck (TOML)")->required();
+  validate->add_option("--set", sets, "Override a deck key by its dotted path, KEY=VALUE (repeatable)");
+  validate->add_option("--ranks", validate_ranks, "Number of MPI ranks to plan for")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    if (rank == 0) app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    if (rank == 0) std::fprintf(stderr, "strata: error: command line: %s (expected see 'strata --help')\n", e.what());
+    return kExitInput;
+  }
+
+  if (run->parsed()) return run_command(MPI_COMM_WORLD, deck, sets, output, overwrite);
+  return validate_command(MPI_COMM_WORLD, deck, sets, validate_ranks);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  // Kokkos sees only its own --kokkos-* flags (it would otherwise answer
+  // --help with its own help); CLI11 sees the rest.
+  std::vector<char*> kokkos_args{argv[0]}, strata_args{argv[0]};
+  for (int i = 1; i < argc; ++i)
+    (std::string(argv[i]).rfind("--kokkos-", 0) == 0 ? kokkos_args : strata_args).push_back(argv[i]);
+  int kokkos_argc = static_cast<int>(kokkos_args.size());
+  kokkos_args.push_back(nullptr);
+  int status = kExitOk;
+  {
+    Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
+    status = dispatch(static_cast<int>(strata_args.size()), strata_args.data());
+  }
+  MPI_Finalize();
+  return status;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Bad input of every kind: exit status 2, one line naming the file, line and
+# key with what was expected, and nothing written. Existing results are not
+# overwritten without --overwrite.
+source "$(dirname "$0")/common.sh"
+
+good="$WORK/good.toml"
+write_deck "$good" <<'TOML'
+[system]
+box = [6.0, 6.0, 6.0]
+[particles]
+count = 200
+[propagator]
+type = "brownian"
+[run]
+steps = 10
+timestep = 0.01
+[output]
+thermo_every = 5
+TOML
+
+# expect_input_error PATTERN CMD...: exit 2, exactly one stderr line matching
+# PATTERN, nothing on stdout that looks like results, no output dir created.
+expect_input_error() {
+  local pattern=$1
+  shift
+  local out="$WORK/stdout" err="$WORK/stderr" rc=0
+  "$@" >"$out" 2>"$err" || rc=$?
+  [ "$rc" -eq 2 ] || { cat "$out" "$err"; fail "expected exit 2, got $rc: $*"; }
+  [ "$(wc -l <"$err")" -eq 1 ] || { cat "$err"; fail "expected one error line: $*"; }
+  grep -q -E "^strata: error: " "$err" || { cat "$err"; fail "error line lacks the 'strata: error:' prefix"; }
+  grep -q -E -- "$pattern" "$err" || { cat "$err"; fail "error line does not match '$pattern'"; }
+  [ ! -e "$WORK/never" ] || fail "output directory created despite the error: $*"
+}
+
+deck_with() {  # deck_with NAME SED-EXPR: a broken copy of the good deck
+  sed "$2" "$good" >"$WORK/$1.toml"
+  echo "$WORK/$1.toml"
+}
+
+for np in 1 2; do
+  run() {
+    if [ "$np" -eq 1 ]; then
+      "$STRATA" run "$@" --output "$WORK/never"  # a plain, mpirun-less launch works too
+    else
+      strata_np "$np" run "$@" --output "$WORK/never"
+    fi
+  }
+  d=$(deck_with typo 's/^steps = 10/stpes = 10/')
+  expect_input_error "typo.toml:8: unknown key 'run.stpes'; did you mean 'run.steps'\\?" run "$d"
+  d=$(deck_with wrongtype 's/^steps = 10/steps = "ten"/')
+  expect_input_error "wrongtype.toml:8: .*run.steps.* \\(expected an integer" run "$d"
+  d=$(deck_with missing '/^timestep/d')
+  expect_input_error "missing.toml.*run.timestep" run "$d"
+  d=$(deck_with range 's/^count = 200/count = -5/')
+  expect_input_error "range.toml:4: .*particles.count" run "$d"
+  d=$(deck_with enum 's/^type = "brownian"/type = "brownain"/')
+  expect_input_error "enum.toml:6: .*did you mean \"brownian\"" run "$d"
+  d=$(deck_with syntax 's/^count = 200/count = = 200/')
+  expect_input_error "syntax.toml:4" run "$d"
+  expect_input_error "no-such-deck.toml.*cannot read" run "$WORK/no-such-deck.toml"
+  expect_input_error "--set run.steps=abc" run "$good" --set run.steps=abc
+  expect_input_error "--set run.stesp=5.*run.steps" run "$good" --set run.stesp=5
+  d=$(deck_with nofile 's/^count = 200/placement = "file"\nfile = "missing.h5"/')
+  expect_input_error "nofile.toml:5: .*missing.h5" run "$d"
+done
+
+# Command-line errors.
+expect_input_error "command line" "$STRATA" frobnicate
+expect_input_error "command line" "$STRATA" run
+expect_input_error "command line" "$STRATA" validate "$good" --ranks notanumber
+expect_input_error "cannot decompose over 0 ranks" "$STRATA" validate "$good" --ranks 0
+
+# Help and version succeed.
+"$STRATA" --help >"$WORK/help" && grep -q "validate" "$WORK/help" || fail "--help"
+"$STRATA" run --help >"$WORK/help" && grep -q -- "--set" "$WORK/help" || fail "run --help"
+"$STRATA" validate --help >"$WORK/help" && grep -q -- "--ranks" "$WORK/help" || fail "validate --help"
+"$STRATA" --version >"$WORK/help" && grep -q -E "^strata [0-9]+\.[0-9]+" "$WORK/help" || fail "--version"
+
+# validate prints the plan and writes nothing.
+"$STRATA" validate "$good" --ranks 3 --set output.dir=\"$WORK/never\" >"$WORK/plan" || fail "validate"
+grep -q "rank 2" "$WORK/plan" || { cat "$WORK/plan"; fail "plan lacks slab bounds"; }
+grep -q "B/particle" "$WORK/plan" || fail "plan lacks a memory estimate"
+[ ! -e "$WORK/never" ] || fail "validate wrote output"
+
+# Existing results are kept unless --overwrite.
+strata_np 2 run "$good" --output "$WORK/res" >/dev/null
+sum_before=$(cat "$WORK/res/thermo.csv" "$WORK/res/final.h5" | md5sum)
+rc=0
+strata_np 2 run "$good" --output "$WORK/res" --set run.steps=5 >/dev/null 2>"$WORK/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "rerun into a results directory: exit $rc, expected 2"
+grep -q "already holds results" "$WORK/err" || { cat "$WORK/err"; fail "no clear message for existing results"; }
+[ "$(cat "$WORK/res/thermo.csv" "$WORK/res/final.h5" | md5sum)" = "$sum_before" ] || fail "results were modified"
+strata_np 2 run "$good" --output "$WORK/res" --set run.steps=5 --overwrite >/dev/null || fail "--overwrite"
+tail -1 "$WORK/res/thermo.csv" | grep -q "^5," || fail "--overwrite did not produce the new run"
+echo "bad input rejected with exit 2 and one clear line; results protected"

@@ -1,0 +1,24 @@
+# Shared set-up for the end-to-end tests; sourced, not run.
+# ctest provides STRATA (the binary), MPIRUN, PYTHON and STRATA_SOURCE_DIR.
+set -euo pipefail
+: "${STRATA:?set by ctest}" "${MPIRUN:?}" "${PYTHON:?}" "${STRATA_SOURCE_DIR:?}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PYDIR="$STRATA_SOURCE_DIR/tests/python"
+
+# strata_np N ARGS...: run strata on N ranks.
+strata_np() {
+  local np=$1
+  shift
+  # -q: Open MPI's own banner on a non-zero exit would drown the one-line error.
+  "$MPIRUN" -q --oversubscribe -np "$np" "$STRATA" "$@"
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# write_deck FILE: a deck from stdin.
+write_deck() { cat >"$1"; }

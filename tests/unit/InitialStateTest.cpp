@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "kernels/InitialState.hpp"
+
+using namespace strata;
+
+namespace {
+
+GeneratedPlacement placement(Placement kind, std::int64_t n, double lo, double hi) {
+  return GeneratedPlacement{kind, n, {8.0, 9.0, 10.0}, 42, 0, lo, hi};
+}
+
+std::vector<std::int64_t> ids_in(const GeneratedPlacement& g) {
+  Particles p;
+  const std::size_t n = count_generated(g);
+  p.allocate(n);
+  fill_generated(g, p);
+  p.size = n;
+  auto h_id = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.id);
+  auto h_pos = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_GE(h_pos(i, 0), g.lo);
+    EXPECT_LT(h_pos(i, 0), g.hi);
+    for (int d = 0; d < 3; ++d) {
+      EXPECT_GE(h_pos(i, d), 0.0);
+      EXPECT_LT(h_pos(i, d), g.box[d]);
+    }
+    ids.push_back(h_id(i));
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST(InitialState, LatticeUsesTheSmallestCubeOfCellsThatHoldsAllParticles) {
+  EXPECT_EQ(lattice_cells_per_axis(Placement::Fcc, 4 * 10 * 10 * 10), 10);
+  EXPECT_EQ(lattice_cells_per_axis(Placement::Fcc, 4 * 10 * 10 * 10 + 1), 11);
+  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 27), 3);
+  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 28), 4);
+  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 1), 1);
+}
+
+TEST(InitialState, SlabsPartitionEveryPlacementWithoutLossOrDuplicates) {
+  for (Placement kind : {Placement::Uniform, Placement::SimpleCubic, Placement::Fcc}) {
+    const std::int64_t n = 4 * 5 * 5 * 5 - 3;  // not a full lattice
+    // Cut at lattice planes too (8/5 * k for fcc/sc with 5 cells): exact ties.
+    const std::vector<double> cuts = {0.0, 1.6, 3.2, 3.3, 6.4, 8.0};
+    std::set<std::int64_t> seen;
+    std::size_t total = 0;
+    for (std::size_t s = 0; s + 1 < cuts.size(); ++s) {
+      double hi = cuts[s + 1];
+      if (s + 2 == cuts.size()) hi = std::nextafter(hi, 1e300);
+      const auto ids = ids_in(placement(kind, n, cuts[s], hi));
+      EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+      total += ids.size();
+      seen.insert(ids.begin(), ids.end());
+    }
+    EXPECT_EQ(total, static_cast<std::size_t>(n));
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(*seen.begin(), 0);
+    EXPECT_EQ(*seen.rbegin(), n - 1);
+  }
+}
+
+TEST(InitialState, FccSitesAreDistinctAtTheExpectedSpacing) {
+  const auto g = GeneratedPlacement{Placement::Fcc, 4 * 27, {6.0, 6.0, 6.0}, 1, 0, 0.0, 7.0};
+  Particles p;
+  p.allocate(count_generated(g));
+  fill_generated(g, p);
+  p.size = p.capacity();
+  ASSERT_EQ(p.size, 108u);
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
+  // Nearest-neighbour distance of fcc with cell 2.0 is sqrt(2).
+  double dmin = 1e300;
+  for (std::size_t i = 0; i < p.size; ++i)
+    for (std::size_t j = i + 1; j < p.size; ++j) {
+      double r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        double dx = h(i, d) - h(j, d);
+        dx -= 6.0 * std::round(dx / 6.0);
+        r2 += dx * dx;
+      }
+      dmin = std::min(dmin, r2);
+    }
+  EXPECT_NEAR(std::sqrt(dmin), std::sqrt(2.0), 1e-12);
+}
+
+TEST(InitialState, ThermalVelocitiesAreZeroMomentumAtExactTemperature) {
+  auto g = placement(Placement::Uniform, 5000, -1.0, 100.0);
+  Particles p;
+  p.allocate(count_generated(g));
+  fill_generated(g, p);
+  p.size = p.capacity();
+  const double T = 1.7, mass = 2.0;
+  draw_thermal_velocities(p, 9, T, mass);
+  const auto m = momentum_fixed(p);
+  std::array<double, 3> mean{};
+  for (int d = 0; d < 3; ++d) mean[d] = m[d] / kVelocityFixedPoint / 5000.0;
+  const double sum_v2 = velocity_square_fixed(p, mean) / kVelocityFixedPoint;
+  const double scale = std::sqrt(T * (3.0 * 5000 - 3.0) / (mass * sum_v2));
+  shift_scale_velocities(p, mean, scale, {0.0, 0.0, 0.0});
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.velocity);
+  double mom[3] = {0, 0, 0}, ke = 0;
+  for (std::size_t i = 0; i < p.size; ++i)
+    for (int d = 0; d < 3; ++d) {
+      mom[d] += h(i, d);
+      ke += 0.5 * mass * h(i, d) * h(i, d);
+    }
+  for (int d = 0; d < 3; ++d) EXPECT_NEAR(mom[d] / 5000.0, 0.0, 1e-9);
+  EXPECT_NEAR(2.0 * ke / (3.0 * 5000 - 3.0), T, 1e-6);
+}
