@@ -119,8 +119,8 @@ class H5mdFile {
     e.dims = dims_of(e.value.get());
     const std::size_t want_rank = (e.timed ? 1 : 0) + (components == 3 ? 2 : 1);
     if (e.dims.size() != want_rank || (components == 3 && e.dims.back() != 3) || (e.timed && e.dims[0] == 0))
-      fail(where(name) + " has shape " + shape(e.dims) + ", expected " + (e.timed ? "[frames>0]" : "") +
-           "[particles]" + (components == 3 ? "[3]" : ""));
+      fail(where(name) + (e.timed ? "/value" : "") + " has shape " + shape(e.dims) + ", not " +
+           (e.timed ? "[frames>0]" : "") + "[particles]" + (components == 3 ? "[3]" : ""));
     return e;
   }
 
@@ -204,7 +204,7 @@ class H5mdFile {
     if (!edges.value) fail("no " + where("box/edges"));
     edges.dims = dims_of(edges.value.get());
     if (edges.dims.size() != (edges.timed ? 2u : 1u) || edges.rows() != 3 || (edges.timed && edges.dims[0] == 0))
-      fail(where("box/edges") + " has shape " + shape(edges.dims) + ", expected 3 edge lengths");
+      fail(where("box/edges") + " has shape " + shape(edges.dims) + ", not 3 edge lengths");
     // read_rows reads along the particle axis; for edges that axis has 3 entries.
     read_rows(edges, "box/edges", 0, 3, 1, H5T_NATIVE_DOUBLE, box_.data());
   }

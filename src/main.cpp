@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <hdf5.h>
 #include <string>
@@ -73,6 +74,15 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
                                "the file's particle count, or no particles.count");
     }
     cfg.particles.count = info.count;
+    for (int d = 0; d < 3; ++d)
+      if (std::abs(info.box[d] - cfg.system.box[d]) > 1e-12 * std::abs(info.box[d])) {
+        const auto it = cfg.key_lines.find("system.box");
+        throw strata::InputError(cfg.deck_path, it == cfg.key_lines.end() ? 0 : it->second,
+                                 "system.box does not match the box of " + cfg.particles.file + " (" +
+                                     std::to_string(info.box[0]) + ", " + std::to_string(info.box[1]) + ", " +
+                                     std::to_string(info.box[2]) + ")",
+                                 "the box the particles were written in");
+      }
   }
   return cfg;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Compare Strata final states bitwise, particle by particle (matched by id).
 
-usage: compare_states.py REFERENCE.h5 OTHER.h5 [OTHER.h5 ...]
+usage: compare_states.py [--ignore-step] REFERENCE.h5 OTHER.h5 [OTHER.h5 ...]
 Exit 0 if every OTHER holds exactly the same particles with bitwise-identical
 position, velocity, image and species as REFERENCE; print the differences and
 exit 1 otherwise.
@@ -27,6 +27,8 @@ def load(path):
 
 
 def main(argv):
+    ignore_step = "--ignore-step" in argv
+    argv = [a for a in argv if a != "--ignore-step"]
     if len(argv) < 3:
         print(__doc__)
         return 2
@@ -34,7 +36,7 @@ def main(argv):
     failed = False
     for path in argv[2:]:
         other = load(path)
-        if other["step"] != ref["step"]:
+        if other["step"] != ref["step"] and not ignore_step:
             print(f"{path}: step {other['step']} != {ref['step']}")
             failed = True
             continue
