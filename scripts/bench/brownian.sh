@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark: inputs/brownian.toml (number density 0.5, D = 1, dt = 0.001)
+# at 1e6 and 1e7 particles on 1 and 2 ranks, beside the naive reference
+# (every rank gathers every particle every step: scripts/bench/naive_broadcast.cpp)
+# run on the same machine in the same invocation.
+#
+# Prints, per point: particle-steps/s of Strata and of the reference and their
+# ratio, bytes sent per rank per step (mean over ranks), and peak memory per
+# particle (sum over ranks of the peak RSS / N). Figures, not assertions: the
+# machine is shared and noisy, so compare the ratio, not the absolute rate.
+#
+#   scripts/bench/brownian.sh            full run (a few minutes)
+#   STEPS_1E6=50 STEPS_1E7=5 scripts/bench/brownian.sh   shorter
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/setup.sh >/dev/null
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+PY=/usr/bin/python3
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+STEPS_1E6=${STEPS_1E6:-200}
+STEPS_1E7=${STEPS_1E7:-20}
+NOISES=${NOISES:-uniform gaussian}
+
+field() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))" "$@"; }
+
+printf '%-9s %-6s %-9s %15s %15s %7s %14s %14s %11s %11s\n' particles ranks noise "strata p-st/s" "naive p-st/s" ratio \
+  "strata B/rk/st" "naive B/rk/st" "strata B/p" "naive B/p"
+for n in 1000000 10000000; do
+  L=$("$PY" -c "print(round(($n / 0.5) ** (1 / 3), 6))")
+  steps=$STEPS_1E6
+  [ "$n" -eq 10000000 ] && steps=$STEPS_1E7
+  for np in 1 2; do
+    # The reference first, then Strata, back to back on the same machine.
+    naive=$(mpirun -q --oversubscribe -np "$np" build/naive_broadcast "$n" "$steps" "$L")
+    n_rate=$(sed 's/.*particle_steps_per_s=\([^ ]*\).*/\1/' <<<"$naive")
+    n_bytes=$(sed 's/.*bytes_per_rank_step=\([^ ]*\).*/\1/' <<<"$naive")
+    n_rss=$(sed 's/.*peak_rss_bytes_total=\([^ ]*\).*/\1/' <<<"$naive")
+    for noise in $NOISES; do
+      out="$WORK/n$n.np$np.$noise"
+      mpirun -q --oversubscribe -np "$np" build/strata run inputs/brownian.toml --output "$out" \
+        --set particles.count="$n" --set "system.box=[$L, $L, $L]" --set run.steps="$steps" \
+        --set output.thermo_every="$steps" --set propagator.noise=\""$noise"\" >"$out.log"
+      s_rate=$(field "$out/summary.json" particle_steps_per_s)
+      s_bytes=$(field "$out/summary.json" "bytes_per_rank_step['mean']")
+      s_bpp=$(field "$out/summary.json" peak_bytes_per_particle)
+      printf '%-9s %-6s %-9s %15.4g %15.4g %7.2f %14.4g %14.4g %11.1f %11.1f\n' "$n" "$np" "$noise" "$s_rate" "$n_rate" \
+        "$("$PY" -c "print($s_rate / $n_rate)")" "$s_bytes" "$n_bytes" "$s_bpp" "$("$PY" -c "print($n_rss / $n)")"
+      rm -rf "$out"
+    done
+  done
+done
+echo
+echo "targets: >= 3e7 particle-steps/s on 2 ranks at 1e6 (uniform noise, the deck's default); <= 100 B/particle at 1e7"
+echo "naive reference runs uniform noise; its B/p includes the N-sized gather buffer every rank must hold"
