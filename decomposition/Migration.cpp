@@ -65,7 +65,9 @@ void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& st
   long long local = known_leavers >= 0 ? known_leavers : static_cast<long long>(count_leavers(p, 0));
   for (;;) {
     long long global = 0;
+    const double t0 = MPI_Wtime();
     MPI_Allreduce(&local, &global, 1, MPI_LONG_LONG, MPI_SUM, comm_);
+    stats.wait_seconds += MPI_Wtime() - t0;
     if (global == 0) break;
     const std::size_t kept = p.size - static_cast<std::size_t>(local);
     round(p, begin, static_cast<std::size_t>(local), stats);
@@ -181,7 +183,9 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   MPI_Irecv(&recv_counts[1], 1, MPI_LONG_LONG, right, kTagCountLeftward, comm_, &req[1]);
   MPI_Isend(&send_counts[0], 1, MPI_LONG_LONG, left, kTagCountLeftward, comm_, &req[2]);
   MPI_Isend(&send_counts[1], 1, MPI_LONG_LONG, right, kTagCountRightward, comm_, &req[3]);
+  const double t0 = MPI_Wtime();
   MPI_Waitall(4, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t0;
   for (int nb : {left, right})
     if (nb != MPI_PROC_NULL) {
       stats.messages += 1;
@@ -220,7 +224,9 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   post(true, h_recv_right.data(), r_right, right, kTagDataLeftward);
   post(false, h_send_left.data(), n_left, left, kTagDataLeftward);
   post(false, h_send_right.data(), n_right, right, kTagDataRightward);
+  const double t1 = MPI_Wtime();
   MPI_Waitall(nreq, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t1;
   stats.hops += 1;
 
   Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, r_left * kPacked)), h_recv_left);

@@ -252,17 +252,16 @@ Handle make_element(const Ctx& ctx, hid_t parent, const char* name, hid_t file_t
   return make_frames_dataset(ctx, group.get(), "value", file_type, {1, n, 3}, {1, rows_per_chunk, 3});
 }
 
-// Rows [lo, lo + m) of an [n][3] LayoutLeft view, made row-major. Column by
-// column so only a bounded slice ever crosses to the host.
+// Rows [lo, lo + m) of an [n][3] view, made row-major whatever the view's
+// layout; only this bounded slice ever crosses to the host.
 template <class View, class T>
 void stage_vectors(const View& v, std::size_t lo, std::size_t m, std::vector<T>& out) {
   out.resize(3 * m);
-  for (int c = 0; c < 3; ++c) {
-    auto column = Kokkos::subview(v, std::make_pair(lo, lo + m), c);
-    auto h_column = Kokkos::create_mirror_view(column);
-    Kokkos::deep_copy(h_column, column);
-    for (std::size_t i = 0; i < m; ++i) out[3 * i + c] = h_column(i);
-  }
+  auto rows = Kokkos::subview(v, std::make_pair(lo, lo + m), Kokkos::ALL);
+  auto h_rows = Kokkos::create_mirror_view(rows);
+  Kokkos::deep_copy(h_rows, rows);
+  for (std::size_t i = 0; i < m; ++i)
+    for (int c = 0; c < 3; ++c) out[3 * i + c] = h_rows(i, c);
 }
 
 template <class View, class T>
