@@ -239,8 +239,10 @@ void Simulation::md_step(std::int64_t step) {
 
   const bool thermo_step = step % cfg_.output.thermo_every == 0 || step == last_step_;
   compute_forces(step, thermo_step);
+  // A rebuild migrates particles: the owned count may have changed.
   if (cfg_.propagator.kind != PropagatorKind::Brownian)
-    Kokkos::parallel_for("Kick", policy, Kick{p.velocity, p.force, p.species, masses_, dt});
+    Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+                         Kick{p.velocity, p.force, p.species, masses_, dt});
   Kokkos::fence();
   const double t3 = MPI_Wtime();
   timers_.propagate += t1 - t0;
