@@ -4,27 +4,29 @@ namespace strata {
 
 namespace {
 
-template <bool WithSums, class Scatter>
+// SingleSpecies: one set of coefficients, no species lookups (the common
+// case, and the one benchmarked against LAMMPS).
+template <bool WithSums, bool SingleSpecies, class Scatter>
 struct LjForce {
   Vec3View x;
   IntView species;
   Scatter f;
-  NeighborList::Counts num;
-  NeighborList::Neighbors neigh;
+  NeighborList::Offsets offset;
+  NeighborList::Entries neigh;
   PairTable t;
   int n_owned;
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i, double& energy, double& virial) const {
     auto fa = f.access();
     const double xi = x(i, 0), yi = x(i, 1), zi = x(i, 2);
-    const int ti = species(i);
+    const int ti = SingleSpecies ? 0 : species(i);
     double fx = 0.0, fy = 0.0, fz = 0.0;
-    const int nn = num(i);
-    for (int k = 0; k < nn; ++k) {
-      const int j = neigh(i, k);
+    const int end = offset(i + 1);
+    for (int k = offset(i); k < end; ++k) {
+      const int j = neigh(k);
       const double dx = xi - x(j, 0), dy = yi - x(j, 1), dz = zi - x(j, 2);
       const double rsq = dx * dx + dy * dy + dz * dz;
-      const int tj = species(j);
+      const int tj = SingleSpecies ? 0 : species(j);
       if (rsq >= t.cutsq[ti][tj]) continue;
       const double r2inv = 1.0 / rsq;
       const double r6inv = r2inv * r2inv * r2inv;
@@ -64,15 +66,23 @@ PairSums compute_lj_forces(const Particles& p, const NeighborList& list, const P
   auto scatter = Kokkos::Experimental::create_scatter_view(force);
   using Scatter = decltype(scatter);
   PairSums sums;
-  if (with_sums) {
-    LjForce<true, Scatter> k{p.position, p.species, scatter, list.counts(), list.neighbors(), table, n};
-    Kokkos::parallel_reduce("LennardJones::force_energy", Kokkos::RangePolicy<ExecSpace>(0, n), k, sums.energy,
-                            sums.virial);
-  } else {
-    LjForce<false, Scatter> k{p.position, p.species, scatter, list.counts(), list.neighbors(), table, n};
-    double unused_e = 0.0, unused_v = 0.0;
-    Kokkos::parallel_reduce("LennardJones::force", Kokkos::RangePolicy<ExecSpace>(0, n), k, unused_e, unused_v);
-  }
+  auto launch = [&](auto kernel, const char* name) {
+    Kokkos::parallel_reduce(name, Kokkos::RangePolicy<ExecSpace>(0, n), kernel, sums.energy, sums.virial);
+  };
+  const bool single = table.count == 1;
+  if (with_sums && single)
+    launch(LjForce<true, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+           "LennardJones::force_energy");
+  else if (with_sums)
+    launch(LjForce<true, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+           "LennardJones::force_energy");
+  else if (single)
+    launch(LjForce<false, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+           "LennardJones::force");
+  else
+    launch(LjForce<false, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+           "LennardJones::force");
+  if (!with_sums) sums = PairSums{};
   Kokkos::Experimental::contribute(force, scatter);
   return sums;
 }

@@ -2,22 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace strata {
 
 namespace {
 template <class View>
 void ensure(View& v, std::size_t n, const char* label) {
-  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 4 + 16);
+  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 8 + 16);
 }
+
 }  // namespace
 
 void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& box, double range) {
-  // Cells at least `range` wide, so the 27 surrounding cells hold every
-  // neighbour.
+  // Cells at least half the range wide.
   for (int d = 0; d < 3; ++d) {
     const double extent = box.hi[d] - box.lo[d];
-    cells_[d] = std::max(1, static_cast<int>(std::floor(extent / range)));
+    cells_[d] = std::max(1, static_cast<int>(std::floor(extent / (0.5 * range))));
     cell_size_[d] = extent / cells_[d];
   }
   const int ncell = cells_[0] * cells_[1] * cells_[2];
@@ -46,7 +47,7 @@ void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& 
         Kokkos::atomic_increment(&count(cell));
       });
   Kokkos::parallel_scan(
-      "NeighborList::offsets", Kokkos::RangePolicy<ExecSpace>(0, ncell),
+      "NeighborList::cell_offsets", Kokkos::RangePolicy<ExecSpace>(0, ncell),
       KOKKOS_LAMBDA(const int cell, int& sum, const bool final) {
         if (final) offset(cell) = sum;
         sum += count(cell);
@@ -76,72 +77,78 @@ void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& 
       });
 }
 
+namespace {
+
+// Visits every candidate j of owned row i that passes the half/full rule
+// and lies within range, in a fixed order, calling emit(j).
+struct CellWalk {
+  Vec3View position;
+  Kokkos::View<int*, MemSpace> cell_offset, cell_rows, row_cell;
+  int c0, c1, c2, n_owned;
+  double range_sq;
+
+  template <class Emit>
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, Emit&& emit) const {
+    const double xi = position(i, 0), yi = position(i, 1), zi = position(i, 2);
+    const int cell = row_cell(i);
+    const int a = cell % c0, b = (cell / c0) % c1, c = cell / (c0 * c1);
+    const int a_lo = a - 2 < 0 ? 0 : a - 2;
+    const int a_hi = a + 2 >= c0 ? c0 - 1 : a + 2;
+    for (int cc = c - 2; cc <= c + 2; ++cc) {
+      if (cc < 0 || cc >= c2) continue;
+      for (int bb = b - 2; bb <= b + 2; ++bb) {
+        if (bb < 0 || bb >= c1) continue;
+        // Cells (a_lo..a_hi, bb, cc) are adjacent in the binned rows.
+        const int row0 = (cc * c1 + bb) * c0;
+        const int end = cell_offset(row0 + a_hi + 1);
+        for (int t = cell_offset(row0 + a_lo); t < end; ++t) {
+          const int j = cell_rows(t);
+          if (j < n_owned && j <= i) continue;  // owned pairs once
+          const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
+          if (dx * dx + dy * dy + dz * dz < range_sq) emit(j);
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+
 void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range) {
   bin(position, n_total, box, range);
-  owned_ = n_owned;
-  ensure(num_, static_cast<std::size_t>(n_owned), "neighbor_counts");
-  if (list_.extent(0) < static_cast<std::size_t>(n_owned) || list_.extent(1) == 0)
-    list_ = Neighbors(Kokkos::view_alloc(std::string("neighbors"), Kokkos::WithoutInitializing),
-                      n_owned + n_owned / 4 + 16, std::max<std::size_t>(list_.extent(1), 64));
-
-  const int c0 = cells_[0], c1 = cells_[1], c2 = cells_[2];
-  const double range_sq = range * range;
-  const auto offset = bin_offset_;
-  const auto rows = bin_rows_;
-  const auto row_cell = row_cell_;
+  const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, cells_[0], cells_[1], cells_[2], n_owned,
+                      range * range};
+  ensure(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
+  if (entries_.extent(0) == 0) ensure(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");
   for (;;) {
-    const auto num = num_;
-    const auto list = list_;
-    const int capacity = static_cast<int>(list_.extent(1));
-    int most = 0;
-    Kokkos::parallel_reduce(
-        "NeighborList::build", Kokkos::RangePolicy<ExecSpace>(0, n_owned),
-        KOKKOS_LAMBDA(const int i, int& max_count) {
-          const double xi = position(i, 0), yi = position(i, 1), zi = position(i, 2);
-          const int cell = row_cell(i);
-          const int a = cell % c0, b = (cell / c0) % c1, c = cell / (c0 * c1);
-          int n = 0;
-          for (int dc = -1; dc <= 1; ++dc) {
-            const int cc = c + dc;
-            if (cc < 0 || cc >= c2) continue;
-            for (int db = -1; db <= 1; ++db) {
-              const int bb = b + db;
-              if (bb < 0 || bb >= c1) continue;
-              for (int da = -1; da <= 1; ++da) {
-                const int aa = a + da;
-                if (aa < 0 || aa >= c0) continue;
-                const int other = (cc * c1 + bb) * c0 + aa;
-                for (int s = offset(other); s < offset(other + 1); ++s) {
-                  const int j = rows(s);
-                  if (j < n_owned && j <= i) continue;  // owned pairs once
-                  const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
-                  if (dx * dx + dy * dy + dz * dz < range_sq) {
-                    if (n < capacity) list(i, n) = j;
-                    ++n;
-                  }
-                }
-              }
-            }
-          }
-          num(i) = n;
-          if (n > max_count) max_count = n;
+    const auto offset = offset_;
+    const auto entries = entries_;
+    const long long capacity = static_cast<long long>(entries_.extent(0));
+    long long total = 0;
+    // Row i's neighbours go at the running total of the rows before it.
+    Kokkos::parallel_scan(
+        "NeighborList::fill", Kokkos::RangePolicy<ExecSpace>(0, n_owned + 1),
+        KOKKOS_LAMBDA(const int i, long long& sum, const bool final) {
+          if (final) offset(i) = static_cast<int>(sum);
+          if (i == n_owned) return;
+          long long k = sum;
+          if (final)
+            walk(i, [&](int j) {
+              if (k < capacity) entries(k) = j;
+              ++k;
+            });
+          else
+            walk(i, [&](int) { ++k; });
+          sum = k;
         },
-        Kokkos::Max<int>(most));
-    if (most <= capacity) break;
-    // Too many neighbours for the rows: grow and build again.
-    list_ = Neighbors(Kokkos::view_alloc(std::string("neighbors"), Kokkos::WithoutInitializing), list_.extent(0),
-                      most + most / 4 + 8);
+        total);
+    pairs_ = total;
+    if (total <= capacity) break;
+    // More pairs than room: grow (with slack for the next builds) and redo.
+    entries_ = Entries(Kokkos::view_alloc(std::string("neighbors"), Kokkos::WithoutInitializing),
+                       static_cast<std::size_t>(total + total / 8 + 16));
   }
   ++builds_;
-}
-
-long long NeighborList::pairs() const {
-  long long total = 0;
-  const auto num = num_;
-  Kokkos::parallel_reduce(
-      "NeighborList::pairs", Kokkos::RangePolicy<ExecSpace>(0, owned_),
-      KOKKOS_LAMBDA(const int i, long long& acc) { acc += num(i); }, total);
-  return total;
 }
 
 }  // namespace strata

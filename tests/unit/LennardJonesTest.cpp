@@ -136,11 +136,11 @@ TEST(NeighborList, MatchesAnAllPairsSearchWithGhostsAndHalfRules) {
   NeighborList list;
   const double range = 2.8;
   list.build(p.position, 600, 1000, box_of(-2.8, 10.8), range);
-  auto num = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), list.counts());
-  auto nb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), list.neighbors());
+  auto off = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), list.offsets());
+  auto nb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), list.entries());
   std::set<std::pair<int, int>> got, want;
   for (int i = 0; i < 600; ++i)
-    for (int k = 0; k < num(i); ++k) EXPECT_TRUE(got.insert({i, nb(i, k)}).second) << "duplicate";
+    for (int k = off(i); k < off(i + 1); ++k) EXPECT_TRUE(got.insert({i, nb(k)}).second) << "duplicate";
   for (int i = 0; i < 600; ++i)
     for (int j = 0; j < 1000; ++j) {
       if (j < 600 && j <= i) continue;
@@ -153,7 +153,7 @@ TEST(NeighborList, MatchesAnAllPairsSearchWithGhostsAndHalfRules) {
   EXPECT_EQ(list.pairs(), static_cast<long long>(want.size()));
 }
 
-TEST(NeighborList, GrowsWhenAParticleHasMoreNeighboursThanRows) {
+TEST(NeighborList, HoldsEveryPairWhenEveryoneIsEveryonesNeighbour) {
   // 300 particles in a tiny cube: everyone is everyone's neighbour.
   std::vector<std::array<double, 3>> x;
   for (int i = 0; i < 300; ++i) {
@@ -164,5 +164,4 @@ TEST(NeighborList, GrowsWhenAParticleHasMoreNeighboursThanRows) {
   NeighborList list;
   list.build(p.position, 300, 300, box_of(0.0, 1.0), 2.0);
   EXPECT_EQ(list.pairs(), 300LL * 299 / 2);
-  EXPECT_GE(list.max_neighbors(), 299);
 }
