@@ -153,7 +153,7 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
 
   // Ghosts from the left neighbour first, then from the right: a fixed order.
   const std::size_t first = p.size;
-  p.reserve(first + left_.received + right_.received);
+  p.reserve_ghost_rows(first + left_.received + right_.received);
   const auto pos = p.position;
   const auto spc = p.species;
   auto unpack = [&](const Kokkos::View<double*, MemSpace>& buf, std::size_t count, std::size_t row0) {
@@ -194,7 +194,7 @@ void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebui
           shift(k) = is_low ? L : -L;
         });
   }
-  p.reserve(n + images.count);
+  p.reserve_ghost_rows(n + images.count);
   const auto pos = p.position;
   const auto spc = p.species;
   const auto rows = images.rows;

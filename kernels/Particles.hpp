@@ -59,23 +59,36 @@ struct Particles {
     ghosts = 0;
   }
 
-  // Make room for at least n live particles, keeping rows [0, size).
+  // Make room for at least n owned particles, keeping rows [0, size).
   // Grows by a quarter beyond what is needed so a stream of arrivals does not
   // reallocate every step; one view is reallocated at a time to bound the
-  // transient peak.
+  // transient peak, and a view already large enough is left alone.
   void reserve(std::size_t n) {
     if (n <= capacity()) return;
     const std::size_t cap = n + n / 4 + 64;
-    Kokkos::resize(position, cap);
-    Kokkos::resize(velocity, cap);
-    Kokkos::resize(origin, cap);
-    Kokkos::resize(image, cap);
-    Kokkos::resize(id, cap);
-    Kokkos::resize(species, cap);
-    if (with_force_) Kokkos::resize(force, cap);
+    grow(position, n, cap);
+    grow(velocity, n, cap);
+    grow(origin, n, cap);
+    grow(image, n, cap);
+    grow(id, n, cap);
+    grow(species, n, cap);
+    if (with_force_) grow(force, n, cap);
+  }
+
+  // Make room for rows [0, n) of the views ghosts use (position, species),
+  // keeping their contents; the other views stay sized for owned rows.
+  void reserve_ghost_rows(std::size_t n) {
+    const std::size_t cap = n + n / 8 + 64;
+    grow(position, n, cap);
+    grow(species, n, cap);
   }
 
  private:
+  template <class View>
+  static void grow(View& v, std::size_t needed, std::size_t cap) {
+    if (v.extent(0) < needed) Kokkos::resize(v, cap);
+  }
+
   bool with_force_ = false;
 };
 

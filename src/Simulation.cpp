@@ -96,7 +96,7 @@ class Simulation {
   PairTable pairs_{};
   std::unique_ptr<HaloExchange> halo_;
   NeighborList neighbors_;
-  Vec3View since_build_;  // positions at the last rebuild
+  FloatVec3View since_build_;  // positions at the last rebuild
   double skin_ = 0;
   PairSums pair_sums_;
   long long rebuilds_ = 0;
@@ -153,13 +153,13 @@ void Simulation::rebuild() {
   migration_.exchange(particles_, static_cast<std::int64_t>(leavers), stats_);
   halo_->build(particles_, stats_);
   if (since_build_.extent(0) < particles_.size)
-    since_build_ = Vec3View(Kokkos::view_alloc(std::string("since_build"), Kokkos::WithoutInitializing),
-                            particles_.size + particles_.size / 8 + 64);
+    since_build_ = FloatVec3View(Kokkos::view_alloc(std::string("since_build"), Kokkos::WithoutInitializing),
+                                 particles_.size + particles_.size / 8 + 64);
   const auto from = particles_.position;
   const auto to = since_build_;
   Kokkos::parallel_for(
       "CopySinceBuild", Kokkos::RangePolicy<ExecSpace>(0, particles_.size), KOKKOS_LAMBDA(const std::size_t i) {
-        for (int d = 0; d < 3; ++d) to(i, d) = from(i, d);
+        for (int d = 0; d < 3; ++d) to(i, d) = static_cast<float>(from(i, d));
       });
   const int axis = layout_.axis();
   const double w = halo_->width();
