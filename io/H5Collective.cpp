@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "io/RowChecksum.hpp"
+
 namespace strata::h5 {
 
 WriteContext::WriteContext(MPI_Comm c, const std::string& kind, const std::string& path)
@@ -77,13 +79,19 @@ Handle string_type(const WriteContext& ctx, std::size_t width) {
   return type;
 }
 
-void write_strings(const WriteContext& ctx, hid_t obj, const char* name, const std::vector<std::string>& values,
-                   bool scalar) {
-  std::size_t width = 0;
+std::vector<char> pack_strings(const std::vector<std::string>& values, std::size_t& width) {
+  width = 0;
   for (const auto& v : values) width = std::max(width, v.size());
   ++width;  // the terminator
   std::vector<char> packed(width * values.size(), '\0');
   for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), &packed[i * width]);
+  return packed;
+}
+
+void write_strings(const WriteContext& ctx, hid_t obj, const char* name, const std::vector<std::string>& values,
+                   bool scalar) {
+  std::size_t width = 0;
+  const std::vector<char> packed = pack_strings(values, width);
   const Handle type = string_type(ctx, width);
   write_attribute(ctx, obj, name, type.get(), type.get(), values.size(), scalar, packed.data());
 }
@@ -146,12 +154,25 @@ void write_selection(const WriteContext& ctx, hid_t dset, hid_t mem_type, const 
   ctx.agree(status < 0 ? ctx.attempt([&] { ctx.fail("cannot write " + what); }) : std::string());
 }
 
-void write_whole(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& what, hsize_t count,
-                 const void* buf) {
+void write_whole(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& what,
+                 const std::vector<hsize_t>& dims, const void* buf) {
   collective_write(ctx, dset, mem_type, what, [&] {
-    const hsize_t n = ctx.rank == 0 ? count : 0;
-    return select_block(ctx, dset, {0}, {n}, buf);
+    const std::vector<hsize_t> start(dims.size(), 0);
+    return select_block(ctx, dset, start, ctx.rank == 0 ? dims : start, buf);
   });
+}
+
+DatasetRecord write_whole_recorded(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& path,
+                                   const std::vector<hsize_t>& dims, std::size_t elem_bytes, const void* buf,
+                                   bool checksum) {
+  write_whole(ctx, dset, mem_type, path, dims, buf);
+  DatasetRecord r{path, dims, 0};
+  if (checksum && ctx.rank == 0 && !dims.empty()) {
+    std::size_t row_bytes = elem_bytes;
+    for (std::size_t d = 1; d < dims.size(); ++d) row_bytes *= dims[d];
+    r.checksum = rows_checksum(buf, row_bytes, dims[0], 0);
+  }
+  return r;
 }
 
 }  // namespace strata::h5

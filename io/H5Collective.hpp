@@ -77,6 +77,9 @@ void write_strings(const WriteContext& ctx, hid_t obj, const char* name, const s
                    bool scalar);
 // The fixed-length string type `width` bytes wide (terminator included).
 Handle string_type(const WriteContext& ctx, std::size_t width);
+// `values` as consecutive null-terminated strings of the longest one's width
+// (+1, set in `width`): the memory layout of a fixed-length string array.
+std::vector<char> pack_strings(const std::vector<std::string>& values, std::size_t& width);
 
 // A dataset whose first dimension counts frames and may grow, so later
 // frames can be appended to the same file.
@@ -111,9 +114,24 @@ void collective_write(const WriteContext& ctx, hid_t dset, hid_t mem_type, const
   write_selection(ctx, dset, mem_type, what, sel);
 }
 
-// Small metadata-like 1-D datasets: rank 0 supplies all `count` elements,
-// the others join the collective call with nothing.
-void write_whole(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& what, hsize_t count,
-                 const void* buf);
+// One dataset a writer wrote: its path, its shape, and the RowChecksum
+// (io/RowChecksum.hpp) of the rows this rank wrote (0 where it wrote none,
+// or checksums were not asked for).
+struct DatasetRecord {
+  std::string path;
+  std::vector<hsize_t> dims;
+  std::uint64_t checksum = 0;
+};
+
+// Small metadata-like datasets of shape `dims`: rank 0 supplies every
+// element (row-major), the others join the collective call with nothing.
+void write_whole(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& what,
+                 const std::vector<hsize_t>& dims, const void* buf);
+
+// write_whole, and its record; with `checksum`, rank 0's covers every row
+// (the first dimension) of `elem_bytes`-byte elements.
+DatasetRecord write_whole_recorded(const WriteContext& ctx, hid_t dset, hid_t mem_type, const std::string& path,
+                                   const std::vector<hsize_t>& dims, std::size_t elem_bytes, const void* buf,
+                                   bool checksum);
 
 }  // namespace strata::h5

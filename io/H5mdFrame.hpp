@@ -13,14 +13,6 @@
 
 namespace strata::h5 {
 
-// One dataset a writer wrote: its path, its shape, and the RowChecksum of
-// the rows this rank wrote (0 where it wrote none, or checksums were off).
-struct DatasetRecord {
-  std::string path;
-  std::vector<hsize_t> dims;
-  std::uint64_t checksum = 0;
-};
-
 struct FrameOptions {
   bool origin = false;     // also /particles/all/origin, float [1][N][3]: the unwrapped start positions
   bool checksums = false;  // fill DatasetRecord::checksum (one more pass over the staged rows)

@@ -25,16 +25,6 @@ constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 // step/time grow by one per appended frame; a chunk this long keeps that cheap.
 constexpr hsize_t kFramesPerChunk = 256;
 
-// Small datasets rank 0 writes whole; its record's checksum covers them.
-void write_small(const WriteContext& ctx, const FrameOptions& options, std::vector<DatasetRecord>& records,
-                 hid_t dset, hid_t mem_type, const std::string& where, hsize_t count, std::size_t elem_size,
-                 const void* buf) {
-  write_whole(ctx, dset, mem_type, where, count, buf);
-  DatasetRecord r{where, {count}, 0};
-  if (options.checksums && ctx.rank == 0) r.checksum = rows_checksum(buf, elem_size, count, 0);
-  records.push_back(std::move(r));
-}
-
 // A time-dependent H5MD element holding one frame; returns its value dataset.
 Handle make_element(const WriteContext& ctx, const FrameOptions& options, std::vector<DatasetRecord>& records,
                     hid_t parent, const char* name, hid_t file_type, std::size_t elem_size, std::int64_t total,
@@ -42,9 +32,11 @@ Handle make_element(const WriteContext& ctx, const FrameOptions& options, std::v
   const std::string where = "/particles/all/" + std::string(name);
   Handle group = make_group(ctx, parent, name);
   Handle step = make_frames_dataset(ctx, group.get(), "step", H5T_STD_I64LE, {1}, {kFramesPerChunk});
-  write_small(ctx, options, records, step.get(), H5T_NATIVE_INT64, where + "/step", 1, 8, &info.step);
+  records.push_back(
+      write_whole_recorded(ctx, step.get(), H5T_NATIVE_INT64, where + "/step", {1}, 8, &info.step, options.checksums));
   Handle time = make_frames_dataset(ctx, group.get(), "time", H5T_IEEE_F64LE, {1}, {kFramesPerChunk});
-  write_small(ctx, options, records, time.get(), H5T_NATIVE_DOUBLE, where + "/time", 1, 8, &info.time);
+  records.push_back(
+      write_whole_recorded(ctx, time.get(), H5T_NATIVE_DOUBLE, where + "/time", {1}, 8, &info.time, options.checksums));
 
   const hsize_t n = static_cast<hsize_t>(total);
   const hsize_t rows_per_chunk =
@@ -100,8 +92,8 @@ void write_box(const WriteContext& ctx, const FrameOptions& options, std::vector
   for (Boundary b : info.boundary) boundary.push_back(b == Boundary::Periodic ? "periodic" : "none");
   write_strings(ctx, box.get(), "boundary", boundary, false);
   Handle edges = make_dataset(ctx, box.get(), "edges", H5T_IEEE_F64LE, {3});
-  write_small(ctx, options, records, edges.get(), H5T_NATIVE_DOUBLE, "/particles/all/box/edges", 3, 8,
-              info.box.data());
+  records.push_back(write_whole_recorded(ctx, edges.get(), H5T_NATIVE_DOUBLE, "/particles/all/box/edges", {3}, 8,
+                                         info.box.data(), options.checksums));
 }
 
 }  // namespace
