@@ -14,9 +14,6 @@ namespace {
 
 using HostRows = Kokkos::View<std::size_t*, Kokkos::HostSpace>;
 
-// The same spare room build_initial_particles leaves.
-std::size_t with_headroom(std::size_t n) { return n + n / 64 + 1024; }
-
 // A packed particle as one MPI element, so counts and displacements (ints)
 // count particles, not doubles.
 struct PackedType {
@@ -30,12 +27,32 @@ struct PackedType {
   PackedType& operator=(const PackedType&) = delete;
 };
 
-// The owner of every live row, on the host (where the send order is built).
-Kokkos::View<int*, Kokkos::HostSpace> owners(const Particles& p, const SlabLayout& layout) {
+Kokkos::View<double*, MemSpace> device_bounds(const SlabLayout& layout) {
   Kokkos::View<double*, MemSpace> bounds("redistribute_bounds", layout.bounds().size());
   auto h_bounds = Kokkos::create_mirror_view(bounds);
   for (std::size_t i = 0; i < layout.bounds().size(); ++i) h_bounds(i) = layout.bounds()[i];
   Kokkos::deep_copy(bounds, h_bounds);
+  return bounds;
+}
+
+// How many live rows rank `me` does not own.
+std::size_t count_leavers(const Particles& p, const SlabLayout& layout, int me) {
+  const auto bounds = device_bounds(layout);
+  const auto position = p.position;
+  const int axis = layout.axis(), P = layout.ranks();
+  std::size_t n = 0;
+  Kokkos::parallel_reduce(
+      "redistribute::count_leavers", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+      KOKKOS_LAMBDA(const std::size_t i, std::size_t& c) {
+        if (slab_owner(bounds, P, position(i, axis)) != me) ++c;
+      },
+      n);
+  return n;
+}
+
+// The owner of every live row, on the host (where the send order is built).
+Kokkos::View<int*, Kokkos::HostSpace> owners(const Particles& p, const SlabLayout& layout) {
+  const auto bounds = device_bounds(layout);
   Kokkos::View<int*, MemSpace> owner(Kokkos::view_alloc(std::string("redistribute_owner"), Kokkos::WithoutInitializing),
                                      p.size);
   const auto position = p.position;
@@ -61,6 +78,15 @@ void redistribute(MPI_Comm comm, Particles& p, const SlabLayout& layout) {
   MPI_Allreduce(&local, &most, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, comm);
   if (most > static_cast<unsigned long long>(INT_MAX))
     throw std::runtime_error("redistribute: a rank holds more than INT_MAX particles");
+
+  // A restart on the layout that wrote the particles moves nothing: keep the
+  // views rather than copy every row.
+  unsigned long long leaving = count_leavers(p, layout, rank), anyone = 0;
+  MPI_Allreduce(&leaving, &anyone, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm);
+  if (anyone == 0) {
+    if (p.capacity() < startup_capacity(p.size)) p.reserve(startup_capacity(p.size));
+    return;
+  }
 
   // 1. Who goes where. A counting sort by owner on the host keeps each
   //    destination's rows in row order; our own rows are kept, not sent.
@@ -115,7 +141,7 @@ void redistribute(MPI_Comm comm, Particles& p, const SlabLayout& layout) {
   // 4. The new rows: ours in their order, then the arrivals.
   const std::size_t n = n_keep + static_cast<std::size_t>(n_recv);
   Particles dst;
-  dst.allocate(with_headroom(n));
+  dst.allocate(startup_capacity(n));
   const auto keep_rows = Kokkos::create_mirror_view_and_copy(MemSpace(), h_keep_rows);
   const auto recv = Kokkos::create_mirror_view_and_copy(MemSpace(), h_recv);
   Kokkos::parallel_for(

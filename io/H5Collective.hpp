@@ -96,7 +96,7 @@ struct Selection {
 };
 
 // Selects `count` elements of `dset` starting at `start` (empty when count has
-// a zero), with a flat memory space of the same size.
+// a zero), with a memory space of that shape (row-major, contiguous).
 Selection select_block(const WriteContext& ctx, hid_t dset, const std::vector<hsize_t>& start,
                        const std::vector<hsize_t>& count, const void* buf);
 

@@ -220,6 +220,17 @@ TEST_F(CheckpointTest, RoundTripOnTheSameRanksIsBitwiseAndKeepsEachRanksRowOrder
   EXPECT_EQ(info.box, kBox);
 }
 
+TEST_F(CheckpointTest, EmptyIntegratorAndEmptyDeckRoundTrip) {
+  CheckpointMeta meta = meta_for(uniform_layout(), 3);
+  meta.integrator.clear();
+  meta.deck_text.clear();
+  const std::string path = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(10, uniform_layout()), meta, 0);
+  const CheckpointMeta m = read_checkpoint_meta(path);
+  EXPECT_TRUE(m.integrator.empty());
+  EXPECT_EQ(m.deck_text, "");
+  EXPECT_EQ(m.particle_count, 10);
+}
+
 TEST_F(CheckpointTest, ReadingOnFewerRanksPutsEveryParticleOnItsOwnerOnceAndIntact) {
   const std::int64_t N = 61;
   write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(N, uniform_layout()), meta_for(uniform_layout(), 5), 0);
@@ -331,6 +342,24 @@ TEST_F(CheckpointTest, FlippedByteInAnyParticleDatasetIsCaughtAndNamed) {
     EXPECT_NE(msg.find(bad), std::string::npos) << msg;
     EXPECT_EQ(msg, rank0_string(msg)) << "ranks disagree";
   }
+}
+
+TEST_F(CheckpointTest, FlippedByteInTheMetaIsCaughtByHdf5sOwnChecksums) {
+  const SlabLayout layout = uniform_layout();
+  const CheckpointMeta meta = meta_for(layout, 1);
+  const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(20, layout), meta, 0);
+  const std::string bad = out_ + "/flipped-seed.h5";
+  // The seed attribute's 8 bytes occur once in the file: flip one of them.
+  damaged_copy(good, bad, [&](const std::string& to) {
+    std::string bytes = file_bytes(to);
+    const std::string seed(reinterpret_cast<const char*>(&meta.seed), sizeof meta.seed);
+    const std::size_t at = bytes.find(seed);
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_EQ(bytes.find(seed, at + 1), std::string::npos) << "the seed's bytes are not unique";
+    bytes[at + 3] = static_cast<char>(bytes[at + 3] ^ 0x01);
+    std::ofstream(to, std::ios::binary) << bytes;
+  });
+  EXPECT_THROW(read_checkpoint_meta(bad), InputError);
 }
 
 TEST_F(CheckpointTest, PlainH5mdTextAndMissingFilesAreNotCheckpoints) {

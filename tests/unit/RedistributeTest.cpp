@@ -88,6 +88,27 @@ TEST(Redistribute, StayersKeepTheirOrderAndArrivalsFollowBySourceRank) {
   EXPECT_EQ(to_host(p).id, expected);
 }
 
+TEST(Redistribute, ParticlesAlreadyHomeKeepTheirViewsAndGetSpareRoom) {
+  const int rank = world_rank();
+  const SlabLayout layout = uneven_layout(world_size());
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = 0; id < 200; ++id)
+    if (layout.owner(spread_x(id)) == rank) ids.push_back(id);
+  Particles p = make_particles(ids, system_config().box, spread_x);
+  p.reserve(startup_capacity(p.size));
+  const double* before = p.position.data();
+
+  redistribute(MPI_COMM_WORLD, p, layout);
+
+  EXPECT_EQ(p.position.data(), before) << "rows were copied although none moved";
+  EXPECT_EQ(to_host(p).id, ids);
+  // Without the room, it is made.
+  Particles tight = make_particles(ids, system_config().box, spread_x);
+  redistribute(MPI_COMM_WORLD, tight, layout);
+  EXPECT_GE(tight.capacity(), startup_capacity(tight.size));
+  EXPECT_EQ(to_host(tight).id, ids);
+}
+
 TEST(Redistribute, LayoutForAnotherRankCountIsRejected) {
   Particles p = make_particles({}, system_config().box, spread_x);
   EXPECT_THROW(redistribute(MPI_COMM_WORLD, p, uneven_layout(world_size() + 1)), std::invalid_argument);
