@@ -63,11 +63,9 @@ inline bool parse_file_name(const std::string& name, std::int64_t& step) {
   return true;
 }
 
-// Unique per writing job (`tag`), so two jobs never write to the same
-// temporary file, and never mistaken for a checkpoint.
-inline std::string temp_name(std::int64_t step, long tag) {
-  return file_name(step) + "." + std::to_string(tag) + ".tmp";
-}
+// Unique per writing job (`tag`: rank 0's host and process id), so two jobs
+// never write to the same temporary file; never mistaken for a checkpoint.
+inline std::string temp_name(std::int64_t step, const std::string& tag) { return file_name(step) + "." + tag + ".tmp"; }
 
 inline bool is_temp_name(const std::string& name) {
   const std::string head = "checkpoint-", tail = ".tmp";

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -135,15 +136,30 @@ int fsync_path(const std::string& path, bool directory) {
 }
 
 // Rank 0: make the closed temporary file durable, then give it its final
-// name and make the name durable. "" on success, else why not; `renamed`
-// says whether the temporary file is gone.
-std::string publish(const std::string& tmp, const std::string& final_path, const fs::path& dir, bool& renamed) {
+// name and make the name durable (and the directory's own name, if this
+// write created it). "" on success, else why not; `renamed` says whether
+// the temporary file is gone.
+std::string publish(const std::string& tmp, const std::string& final_path, const fs::path& dir, bool dir_created,
+                    bool& renamed) {
   if (int err = fsync_path(tmp, false)) return "fsync of " + tmp + " failed: " + std::strerror(err);
   if (std::rename(tmp.c_str(), final_path.c_str()) != 0)
     return "renaming " + tmp + " failed: " + std::strerror(errno);
   renamed = true;
-  if (int err = fsync_path(dir.string(), true)) return "fsync of directory " + dir.string() + " failed: " + std::strerror(err);
+  for (const fs::path& d : {dir, dir.parent_path()}) {
+    if (d != dir && !dir_created) break;
+    if (int err = fsync_path(d.string(), true))
+      return "fsync of directory " + d.string() + " failed: " + std::strerror(err);
+  }
   return {};
+}
+
+// Rank 0's host name and process id, as a file name part.
+std::string writer_tag() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  std::string tag;
+  for (const char* c = host; *c; ++c) tag += std::isalnum(static_cast<unsigned char>(*c)) || *c == '-' ? *c : '_';
+  return tag + "." + std::to_string(::getpid());
 }
 
 // Rank 0: delete the oldest complete checkpoints beyond the newest `keep`.
@@ -186,16 +202,18 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
   h5::QuietErrors quiet;
   WriteContext ctx(comm, "checkpoint", final_path);
 
+  // Rank 0 creates the directory and names the temporary file.
   std::string error;
-  long tag = 0;
+  char tag[300] = {0};
+  bool dir_created = false;
   if (rank == 0) {
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    dir_created = fs::create_directories(dir, ec);
     if (ec) error = ctx.prefix + "cannot create directory " + dir.string() + ": " + ec.message();
-    tag = static_cast<long>(::getpid());
+    std::snprintf(tag, sizeof tag, "%s", writer_tag().c_str());
   }
   ctx.agree(error);
-  MPI_Bcast(&tag, 1, MPI_LONG, 0, comm);
+  MPI_Bcast(tag, sizeof tag, MPI_CHAR, 0, comm);
   const std::string tmp = (dir / format::temp_name(meta.step, tag)).string();
 
   bool renamed = false;
@@ -207,7 +225,7 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
     write_strata(ctx, file.get(), meta, std::move(records), static_cast<std::int64_t>(p.size));
     h5::close_file(ctx, file, tmp);
     if (rank == 0) {
-      error = publish(tmp, final_path, dir, renamed);
+      error = publish(tmp, final_path, dir, dir_created, renamed);
       if (!error.empty()) error = ctx.prefix + error;
     }
     ctx.agree(error);
