@@ -81,11 +81,11 @@ CheckpointMeta read_checkpoint_meta(const std::string& path);
 // read_checkpoint_meta rejects.
 Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const SlabLayout& layout);
 
-// Rank-local (call it on one rank and broadcast the result). The newest
-// checkpoint in <output_dir>/checkpoints, by step, that read_checkpoint_meta
-// accepts (its particle checksums are verified when it is read), or "" if
-// there is none or no such directory. Each skipped file newer than the one
-// returned, and every temporary file, adds a line
+// Rank-local (call it on one rank and broadcast the result); never throws.
+// The newest checkpoint in <output_dir>/checkpoints, by step, that
+// read_checkpoint_meta accepts (its particle checksums are verified when it
+// is read), or "" if there is none or no such directory. Each skipped file
+// newer than the one returned, and every temporary file, adds a line
 // "strata: warning: skipping damaged checkpoint <path>: <why>" to `warnings`.
 std::string find_latest_checkpoint(const std::string& output_dir, std::vector<std::string>& warnings);
 

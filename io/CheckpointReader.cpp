@@ -478,13 +478,14 @@ std::string find_latest_checkpoint(const std::string& output_dir, std::vector<st
   if (!fs::is_directory(dir, ec)) return {};
   std::vector<std::pair<std::int64_t, fs::path>> candidates;
   std::vector<fs::path> temps;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
+  // Never throws: the caller runs it on one rank while the others wait.
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
     std::int64_t step = 0;
     if (format::parse_file_name(name, step))
-      candidates.emplace_back(step, entry.path());
+      candidates.emplace_back(step, it->path());
     else if (format::is_temp_name(name))
-      temps.push_back(entry.path());
+      temps.push_back(it->path());
   }
   std::sort(temps.begin(), temps.end());
   for (const auto& t : temps) warnings.push_back(warning(t, "a temporary file left by an unfinished write"));
@@ -496,6 +497,8 @@ std::string find_latest_checkpoint(const std::string& output_dir, std::vector<st
       return path.string();
     } catch (const InputError& e) {
       warnings.push_back(warning(path, e.problem()));
+    } catch (const std::exception& e) {
+      warnings.push_back(warning(path, e.what()));
     }
   }
   return {};

@@ -15,7 +15,6 @@
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
 #include "io/H5mdFrame.hpp"
-#include "src/InputError.hpp"
 
 namespace strata {
 namespace {
@@ -169,13 +168,15 @@ void rotate(const fs::path& dir, int keep, const std::string& written) {
   if (keep <= 0) return;
   std::vector<std::pair<std::int64_t, fs::path>> complete;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  // Nothing here may throw: rank 0 alone runs it while the others wait.
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path path = it->path();
     std::int64_t step = 0;
-    if (!format::parse_file_name(entry.path().filename().string(), step)) continue;
+    if (!format::parse_file_name(path.filename().string(), step)) continue;
     try {
-      if (entry.path() != fs::path(written)) read_checkpoint_meta(entry.path().string());
-      complete.emplace_back(step, entry.path());
-    } catch (const InputError&) {
+      if (path != fs::path(written)) read_checkpoint_meta(path.string());
+      complete.emplace_back(step, path);
+    } catch (const std::exception&) {
       // Damaged: not ours to delete, and not counted as a checkpoint.
     }
   }
