@@ -1,6 +1,7 @@
 #pragma once
-// Integrators for interacting particles (velocity-Verlet NVE, Langevin NVT,
-// Brownian dynamics with forces). Each functor reads and writes only its own
+// Integrators for interacting particles (velocity-Verlet NVE, Langevin NVT
+// as velocity-Verlet followed by an exact Ornstein-Uhlenbeck step, Brownian
+// dynamics with forces). Each functor reads and writes only its own
 // owned row.
 //
 // Between neighbour-list rebuilds positions are NOT wrapped into the periodic
@@ -71,29 +72,30 @@ struct Kick {
   }
 };
 
-// Langevin thermostat as extra forces (as LAMMPS fix langevin does, so that
-// both half-kicks see them): f += -(m / damping) v + sqrt(2 m kT / (damping dt)) xi,
-// xi of unit variance keyed by (seed, id, step, Langevin): independent of the
-// number of ranks.
+// Langevin thermostat as an exact Ornstein-Uhlenbeck velocity update after
+// the second half-kick: v = c1 v + sqrt((1 - c1^2) kT / m) xi, c1 =
+// exp(-dt / damping), xi of unit variance keyed by (seed, id, step,
+// Langevin), so the noise does not depend on the number of ranks. Keeping
+// the thermostat out of the force array leaves forces a function of the
+// positions alone, so a restart recomputes them exactly.
 template <bool Gaussian>
-struct LangevinForce {
-  Vec3View velocity, force;
+struct LangevinVelocity {
+  Vec3View velocity;
   IntView species;
   IdView id;
   MassTable masses;
-  double temperature, damping, dt;
+  double temperature, c1;
   std::uint64_t seed, step;
 
   KOKKOS_INLINE_FUNCTION void operator()(const std::size_t i) const {
-    const double m = masses.mass[species(i)];
-    const double amplitude = math::sqrt(2.0 * m * temperature / (damping * dt));
+    const double sigma = math::sqrt((1.0 - c1 * c1) * temperature * masses.inv_mass[species(i)]);
     const Philox4x32 w = random_words(seed, static_cast<std::uint64_t>(id(i)), step, RngStream::Langevin);
     double xi[3];
     if (Gaussian)
       normal3(w, xi[0], xi[1], xi[2]);
     else
       uniform3_unit_variance(w, xi[0], xi[1], xi[2]);
-    for (int d = 0; d < 3; ++d) force(i, d) += -m / damping * velocity(i, d) + amplitude * xi[d];
+    for (int d = 0; d < 3; ++d) velocity(i, d) = c1 * velocity(i, d) + sigma * xi[d];
   }
 };
 

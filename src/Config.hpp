@@ -86,6 +86,8 @@ struct RunConfig {
 struct OutputConfig {
   std::string dir = "output";
   std::int64_t thermo_every = 100;
+  std::int64_t checkpoint_every = 0;            // 0: only the checkpoint at the end of the run
+  std::int64_t checkpoint_keep = 2;
 };
 
 struct Config {

@@ -181,6 +181,11 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) { c.output.dir = v.s; }},
       {"output.thermo_every", Kind::Int, Need::Optional, "100", "", kGe1, {}, "steps between thermo lines",
        [](Config& c, const Value& v) { c.output.thermo_every = v.i; }},
+      {"output.checkpoint_every", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "steps between checkpoints (0: only the one at the end of the run)",
+       [](Config& c, const Value& v) { c.output.checkpoint_every = v.i; }},
+      {"output.checkpoint_keep", Kind::Int, Need::Optional, "2", "", kGe1, {}, "newest checkpoints kept",
+       [](Config& c, const Value& v) { c.output.checkpoint_keep = v.i; }},
   };
   return s;
 }

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,7 @@ class Simulation {
   void md_step(std::int64_t step);
   void rebuild();
   void compute_forces(std::int64_t step, bool with_sums);
+  void thermostat(std::int64_t step);
   void check_particle_count(std::int64_t step);
   void write_thermo(std::int64_t step);
   void write_summary(double wall);
@@ -174,29 +176,30 @@ void Simulation::rebuild() {
   ++rebuilds_;
 }
 
-void Simulation::compute_forces(std::int64_t step, bool with_sums) {
+void Simulation::compute_forces(std::int64_t, bool with_sums) {
   pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
-  if (cfg_.propagator.kind == PropagatorKind::Langevin) {
-    const auto& pc = cfg_.propagator;
-    const auto policy = Kokkos::RangePolicy<ExecSpace>(0, particles_.size);
-    const auto& p = particles_;
-    if (pc.noise == Noise::Gaussian)
-      Kokkos::parallel_for("LangevinForce", policy,
-                           LangevinForce<true>{p.velocity, p.force, p.species, p.id, masses_, pc.temperature,
-                                               pc.damping, cfg_.run.timestep, cfg_.run.seed,
-                                               static_cast<std::uint64_t>(step)});
-    else
-      Kokkos::parallel_for("LangevinForce", policy,
-                           LangevinForce<false>{p.velocity, p.force, p.species, p.id, masses_, pc.temperature,
-                                                pc.damping, cfg_.run.timestep, cfg_.run.seed,
-                                                static_cast<std::uint64_t>(step)});
-  }
+}
+
+void Simulation::thermostat(std::int64_t step) {
+  const auto& pc = cfg_.propagator;
+  const auto& p = particles_;
+  const auto policy = Kokkos::RangePolicy<ExecSpace>(0, p.size);
+  const double c1 = std::exp(-cfg_.run.timestep / pc.damping);
+  const auto s = static_cast<std::uint64_t>(step);
+  if (pc.noise == Noise::Gaussian)
+    Kokkos::parallel_for("LangevinVelocity", policy,
+                         LangevinVelocity<true>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
+                                                cfg_.run.seed, s});
+  else
+    Kokkos::parallel_for("LangevinVelocity", policy,
+                         LangevinVelocity<false>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
+                                                 cfg_.run.seed, s});
 }
 
 // Interacting particles: first half (velocity-Verlet kick-drift, or a
 // Brownian move under the last forces) -> rebuild if any particle moved more
 // than half the skin (decided globally), else refresh ghost positions ->
-// forces -> second half-kick.
+// forces -> second half-kick (-> Langevin velocity update for NVT).
 void Simulation::md_step(std::int64_t step) {
   auto& p = particles_;
   const double dt = cfg_.run.timestep;
@@ -243,6 +246,7 @@ void Simulation::md_step(std::int64_t step) {
   if (cfg_.propagator.kind != PropagatorKind::Brownian)
     Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),
                          Kick{p.velocity, p.force, p.species, masses_, dt});
+  if (cfg_.propagator.kind == PropagatorKind::Langevin) thermostat(step);
   Kokkos::fence();
   const double t3 = MPI_Wtime();
   timers_.propagate += t1 - t0;

@@ -152,7 +152,9 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "seed = 9007199254740993\n"
                                  "[output]\n"
                                  "dir = \"out/x\"\n"
-                                 "thermo_every = 7\n");
+                                 "thermo_every = 7\n"
+                                 "checkpoint_every = 50\n"
+                                 "checkpoint_keep = 3\n");
   const Config c = load_deck(path);
   // (1000 / 0.125)^(1/3) = 20
   for (double l : c.system.box) EXPECT_NEAR(l, 20.0, 1e-12);
@@ -196,6 +198,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.run.seed, 9007199254740993ull);  // not representable as a double: stored exactly
   EXPECT_EQ(c.output.dir, "out/x");
   EXPECT_EQ(c.output.thermo_every, 7);
+  EXPECT_EQ(c.output.checkpoint_every, 50);
+  EXPECT_EQ(c.output.checkpoint_keep, 3);
   EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 3);  // all but box, file and species.mass
 }
 
@@ -729,9 +733,9 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 32u);
+  ASSERT_EQ(keys.size(), 34u);
   EXPECT_EQ(keys.front(), "system.box");
-  EXPECT_EQ(keys.back(), "output.thermo_every");
+  EXPECT_EQ(keys.back(), "output.checkpoint_keep");
   for (const std::string& k : keys) {
     EXPECT_EQ(std::count(k.begin(), k.end(), '.'), 1) << k;
     EXPECT_EQ(std::count(keys.begin(), keys.end(), k), 1) << k;
