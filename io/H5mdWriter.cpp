@@ -19,8 +19,10 @@ namespace {
 
 static_assert(sizeof(int) == 4, "image and species are stored as int32");
 
-// Bounds the host staging buffers (24 MiB for positions) whatever a rank owns.
-constexpr std::int64_t kRowsPerWrite = std::int64_t(1) << 20;
+// Bounds the host staging buffers whatever a rank owns: 2^18 rows (~6 MB of doubles for a vector field) per collective write: large
+// enough for full-speed MPI-IO, small enough to stay out of the 100 B/particle
+// memory budget at 1e7 particles.
+constexpr std::int64_t kRowsPerWrite = std::int64_t(1) << 18;
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 // step/time grow by one per appended frame; a chunk this long keeps that cheap.
 constexpr hsize_t kFramesPerChunk = 256;
