@@ -1,17 +1,43 @@
 #include "io/ThermoLog.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 namespace strata {
 
-ThermoLog::ThermoLog(const std::string& path, std::vector<std::string> columns, bool active)
+namespace {
+
+std::string header_of(const std::vector<std::string>& columns) {
+  std::string h;
+  for (std::size_t i = 0; i < columns.size(); ++i) h += (i ? "," : "") + columns[i];
+  return h;
+}
+
+}  // namespace
+
+ThermoLog::ThermoLog(const std::string& path, std::vector<std::string> columns, bool active, Mode mode)
     : columns_(std::move(columns)), active_(active) {
   if (!active_) return;
-  out_.open(path, std::ios::out | std::ios::trunc);
+  const std::string header = header_of(columns_);
+  bool has_header = false;
+  if (mode == Mode::Append) {
+    std::ifstream in(path);
+    std::string first;
+    if (in && std::getline(in, first)) {
+      if (first != header)
+        throw std::runtime_error("cannot continue " + path + ": its columns are '" + first + "', this run writes '" +
+                                 header + "'");
+      has_header = true;
+    }
+  }
+  out_.open(path, std::ios::out | (mode == Mode::Append ? std::ios::app : std::ios::trunc));
   if (!out_) throw std::runtime_error("cannot open " + path + " for writing");
-  for (std::size_t i = 0; i < columns_.size(); ++i) out_ << (i ? "," : "") << columns_[i];
-  out_ << '\n';
+  if (!has_header) out_ << header << '\n';
   out_.flush();
 }
 
@@ -26,6 +52,51 @@ void ThermoLog::write_row(const std::vector<double>& values) {
   out_ << '\n';
   out_.flush();
   if (!out_) throw std::runtime_error("write to thermo.csv failed (disk full?)");
+}
+
+void truncate_thermo_csv(const std::string& path, std::int64_t step) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return;
+    throw std::runtime_error("cannot read " + path);
+  }
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  const std::string text = whole.str();
+
+  std::string kept;
+  std::size_t at = 0;
+  bool header = true;
+  while (at < text.size()) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) break;  // no newline: a row cut off by a kill
+    const std::string line = text.substr(at, end + 1 - at);
+    at = end + 1;
+    if (header) {
+      kept += line;
+      header = false;
+      continue;
+    }
+    // Steps are written with %.17g, so they parse exactly as doubles.
+    const double row_step = std::strtod(line.c_str(), nullptr);
+    if (row_step <= static_cast<double>(step)) kept += line;
+  }
+
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << kept;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(err));
+  }
 }
 
 }  // namespace strata
