@@ -187,7 +187,12 @@ int run(MPI_Comm comm, const Args& a) {
       Kokkos::deep_copy(p.species, h_sp);
       writer.write_frame(p, step, t);
       if (rank == 0) write_xdmf(xmf, "trajectory.h5", N, writer.frames(), options);
-      ++written;
+      if (++written == a.kill_after) {
+        // A hard kill right after the frame: no destructor, no close, and no
+        // later write that might flush the file in the frame's place.
+        MPI_Barrier(comm);
+        std::raise(SIGKILL);
+      }
     }
     if (thermo_row) {
       const double ke = 0.5 * a.speed * a.speed, msd = a.speed * a.speed * t * t;
@@ -196,11 +201,6 @@ int run(MPI_Comm comm, const Args& a) {
       std::vector<std::int64_t> counts(static_cast<std::size_t>(ranks));
       MPI_Allgather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm);
       writer.write_observables(step, t, {{"kinetic_energy", ke}, {"msd", msd}}, counts);
-    }
-    if (a.kill_after >= 0 && written == a.kill_after) {
-      // A hard kill after the frame's flush: no destructor, no close.
-      MPI_Barrier(comm);
-      std::raise(SIGKILL);
     }
   }
   writer.close();
