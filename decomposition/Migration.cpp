@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "decomposition/ParticlePacking.hpp"
+
 namespace strata {
 
 namespace {
@@ -10,20 +12,6 @@ constexpr int kTagCountLeftward = 101;
 constexpr int kTagCountRightward = 102;
 constexpr int kTagDataLeftward = 201;
 constexpr int kTagDataRightward = 202;
-
-// Largest r in [0, P) with bounds(r) <= s (the same rule as SlabLayout::owner,
-// so an empty slab [b, b) never owns anything).
-KOKKOS_INLINE_FUNCTION int slab_owner(const Kokkos::View<double*, MemSpace>& bounds, int P, double s) {
-  int lo = 0, hi = P - 1;
-  while (lo < hi) {
-    const int mid = (lo + hi + 1) / 2;
-    if (bounds(mid) <= s)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  return lo;
-}
 
 template <class View>
 void ensure_extent(View& v, std::size_t n, const char* label) {
@@ -65,7 +53,9 @@ void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& st
   long long local = known_leavers >= 0 ? known_leavers : static_cast<long long>(count_leavers(p, 0));
   for (;;) {
     long long global = 0;
+    const double t0 = MPI_Wtime();
     MPI_Allreduce(&local, &global, 1, MPI_LONG_LONG, MPI_SUM, comm_);
+    stats.wait_seconds += MPI_Wtime() - t0;
     if (global == 0) break;
     const std::size_t kept = p.size - static_cast<std::size_t>(local);
     round(p, begin, static_cast<std::size_t>(local), stats);
@@ -104,11 +94,7 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   ensure_extent(send_right_, m * kPacked, "send_right");
   const auto send_left = send_left_;
   const auto send_right = send_right_;
-  const auto velocity = p.velocity;
-  const auto origin = p.origin;
-  const auto image = p.image;
-  const auto id = p.id;
-  const auto species = p.species;
+  const Particles q = p;
   std::size_t n_left = 0;
   Kokkos::parallel_scan(
       "Migration::pack", Kokkos::RangePolicy<ExecSpace>(0, m),
@@ -118,15 +104,7 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
         const bool right = periodic ? ((owner - me + P) % P) <= P / 2 : owner > me;
         if (final) {
           const std::size_t slot = right ? k - lefts_before : lefts_before;
-          double* b = right ? &send_right(slot * kPacked) : &send_left(slot * kPacked);
-          for (int d = 0; d < 3; ++d) {
-            b[d] = position(i, d);
-            b[3 + d] = velocity(i, d);
-            b[6 + d] = static_cast<double>(origin(i, d));
-            b[9 + d] = static_cast<double>(image(i, d));
-          }
-          b[12] = static_cast<double>(id(i));  // exact: ids are below 2^53
-          b[13] = static_cast<double>(species(i));
+          pack_particle(q, i, right ? &send_right(slot * kPacked) : &send_left(slot * kPacked));
         }
         if (!right) ++lefts_before;
       },
@@ -158,15 +136,7 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
         });
     Kokkos::parallel_for(
         "Migration::fill_holes", Kokkos::RangePolicy<ExecSpace>(0, holes), KOKKOS_LAMBDA(const std::size_t k) {
-          const std::size_t to = rows(k), from = fillers(k);
-          for (int d = 0; d < 3; ++d) {
-            position(to, d) = position(from, d);
-            velocity(to, d) = velocity(from, d);
-            origin(to, d) = origin(from, d);
-            image(to, d) = image(from, d);
-          }
-          id(to) = id(from);
-          species(to) = species(from);
+          copy_particle(q, fillers(k), q, rows(k));
         });
   }
   p.size = n_keep;
@@ -181,7 +151,9 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   MPI_Irecv(&recv_counts[1], 1, MPI_LONG_LONG, right, kTagCountLeftward, comm_, &req[1]);
   MPI_Isend(&send_counts[0], 1, MPI_LONG_LONG, left, kTagCountLeftward, comm_, &req[2]);
   MPI_Isend(&send_counts[1], 1, MPI_LONG_LONG, right, kTagCountRightward, comm_, &req[3]);
+  const double t0 = MPI_Wtime();
   MPI_Waitall(4, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t0;
   for (int nb : {left, right})
     if (nb != MPI_PROC_NULL) {
       stats.messages += 1;
@@ -220,7 +192,9 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   post(true, h_recv_right.data(), r_right, right, kTagDataLeftward);
   post(false, h_send_left.data(), n_left, left, kTagDataLeftward);
   post(false, h_send_right.data(), n_right, right, kTagDataRightward);
+  const double t1 = MPI_Wtime();
   MPI_Waitall(nreq, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t1;
   stats.hops += 1;
 
   Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, r_left * kPacked)), h_recv_left);
@@ -229,26 +203,12 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   // 5. Append arrivals: from the left first, then from the right (a fixed
   //    order, so the layout in memory is reproducible).
   p.reserve(n_keep + r_left + r_right);
-  const auto pos2 = p.position;
-  const auto vel2 = p.velocity;
-  const auto org2 = p.origin;
-  const auto img2 = p.image;
-  const auto id2 = p.id;
-  const auto spc2 = p.species;
+  const Particles q2 = p;  // reserve() may have reallocated
   auto unpack = [&](const Kokkos::View<double*, MemSpace>& buf, std::size_t count, std::size_t first_row) {
     if (count == 0) return;
     Kokkos::parallel_for(
         "Migration::unpack", Kokkos::RangePolicy<ExecSpace>(0, count), KOKKOS_LAMBDA(const std::size_t k) {
-          const std::size_t i = first_row + k;
-          const std::size_t o = k * kPacked;
-          for (int d = 0; d < 3; ++d) {
-            pos2(i, d) = buf(o + d);
-            vel2(i, d) = buf(o + 3 + d);
-            org2(i, d) = static_cast<float>(buf(o + 6 + d));
-            img2(i, d) = static_cast<int>(buf(o + 9 + d));
-          }
-          id2(i) = static_cast<std::int64_t>(buf(o + 12));
-          spc2(i) = static_cast<int>(buf(o + 13));
+          unpack_particle(q2, first_row + k, &buf(k * kPacked));
         });
   };
   unpack(recv_left_, r_left, n_keep);

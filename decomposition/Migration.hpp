@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "decomposition/CommStats.hpp"
+#include "decomposition/ParticlePacking.hpp"
 #include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
 
@@ -31,8 +32,7 @@ class Migration {
   void set_layout(const SlabLayout& layout);
 
  private:
-  // Doubles per packed particle: position 3, velocity 3, origin 3, image 3, id, species.
-  static constexpr int kPacked = 14;
+  static constexpr int kPacked = kPackedDoubles;  // doubles per particle on the wire
 
   std::size_t count_leavers(const Particles& p, std::size_t begin) const;
   // One round; returns the number of particles this rank received.

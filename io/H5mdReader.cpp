@@ -7,60 +7,19 @@
 #include <fstream>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
+#include "io/H5Handle.hpp"
 #include "src/InputError.hpp"
 
 namespace strata {
 namespace {
 
+using h5::Handle;
+
 // Bounds the staging buffers (24 MiB per vector field) whatever the file holds.
 constexpr hsize_t kRowsPerRead = hsize_t(1) << 20;
 const char* const kExpected = "an H5MD file with /particles/<group>/position/value and box/edges";
-
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer close) : id_(id), close_(close) {}
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
-  Handle& operator=(Handle&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, -1);
-      close_ = o.close_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  hid_t get() const { return id_; }
-  explicit operator bool() const { return id_ >= 0; }
-
- private:
-  void reset() {
-    if (id_ >= 0) close_(std::exchange(id_, -1));
-  }
-  hid_t id_ = -1;
-  Closer close_ = nullptr;
-};
-
-// Probing for optional elements fails by design; HDF5 must not print those.
-class QuietHdf5Errors {
- public:
-  QuietHdf5Errors() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
-  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
 
 // An H5MD element: a time-dependent group (step/time/value) or a plain
 // dataset. `rows` is the particle (or box) axis of its value dataset.
@@ -139,8 +98,9 @@ class H5mdFile {
       count.push_back(3);
     }
     Handle file_space(H5Dget_space(e.value.get()), H5Sclose);
-    const hsize_t n = m * static_cast<hsize_t>(components);
-    Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    // Shaped like the selection, so HDF5 maps it onto chunks block by block
+    // (element by element otherwise, several times slower).
+    Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
     if (!file_space || !mem_space ||
         H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
         H5Dread(e.value.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, out) < 0)
@@ -237,14 +197,14 @@ int wrap_coordinate(double& x, double L) {
 }  // namespace
 
 H5mdInfo read_h5md_info(const std::string& path) {
-  QuietHdf5Errors quiet;
+  h5::QuietErrors quiet;
   H5mdFile f(path);
   return H5mdInfo{static_cast<std::int64_t>(f.count()), f.box()};
 }
 
 H5mdSlabRead read_h5md_slab(const std::string& path, int axis, double lo, double hi, bool wrap) {
   if (axis < 0 || axis > 2) throw std::invalid_argument("read_h5md_slab: axis must be 0, 1 or 2");
-  QuietHdf5Errors quiet;
+  h5::QuietErrors quiet;
   H5mdFile f(path);
   const hsize_t n = f.count();
   const Element velocity = f.open_element("velocity", 3);

@@ -11,13 +11,29 @@
 #include <stdexcept>
 
 #include "decomposition/IdOrderExchange.hpp"
-#include "io/Hdf5Support.hpp"
+#include "io/H5Collective.hpp"
+#include "io/H5Handle.hpp"
 
 namespace strata {
 
 namespace {
 
-using hdf5::Handle;
+using h5::Handle;
+using Ctx = h5::WriteContext;
+
+// Collective: local work that may fail on one rank alone, then agreement on
+// its outcome, so every rank goes on or every rank throws the same error.
+template <class F>
+void together(const Ctx& ctx, F&& f) {
+  ctx.agree(ctx.attempt(std::forward<F>(f)));
+}
+
+// Collective: after an HDF5 call every rank made, agree on its result.
+template <class T>
+T collective(const Ctx& ctx, T result, const std::string& what) {
+  ctx.agree(result < 0 ? ctx.attempt([&] { ctx.fail(what); }) : std::string());
+  return result;
+}
 
 static_assert(sizeof(int) == 4, "image and species are stored as int32");
 
@@ -43,10 +59,11 @@ std::vector<ElementType> chosen_elements(const TrajectoryOptions& o) {
   if (o.image) e.push_back({"image", H5T_STD_I32LE, H5T_NATIVE_INT, 4, 3});
   if (o.id) e.push_back({"id", H5T_STD_I64LE, H5T_NATIVE_INT64, 8, 1});
   if (o.species) e.push_back({"species", H5T_STD_I32LE, H5T_NATIVE_INT, 4, 1});
+  if (o.force) e.push_back({"force", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 8, 3});
   return e;
 }
 
-const char* const kOptionalElements[] = {"velocity", "image", "id", "species"};
+const char* const kOptionalElements[] = {"velocity", "image", "id", "species", "force"};
 
 std::string join(const std::vector<std::string>& names) {
   std::string s;
@@ -54,20 +71,20 @@ std::string join(const std::vector<std::string>& names) {
   return s;
 }
 
-Handle link_create_plist(const hdf5::Collective& ctx) {
+Handle link_create_plist(const Ctx& ctx) {
   Handle lcpl(ctx.check(H5Pcreate(H5P_LINK_CREATE), "cannot create property list"), H5Pclose);
   ctx.check(H5Pset_create_intermediate_group(lcpl.get(), 1), "cannot set intermediate groups");
   return lcpl;
 }
 
-Handle make_group(const hdf5::Collective& ctx, hid_t parent, const std::string& name) {
+Handle make_group_path(const Ctx& ctx, hid_t parent, const std::string& name) {
   Handle lcpl = link_create_plist(ctx);
   return Handle(ctx.check(H5Gcreate2(parent, name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
                           "cannot create group " + name),
                 H5Gclose);
 }
 
-Handle open_dataset(const hdf5::Collective& ctx, hid_t parent, const std::string& name) {
+Handle open_dataset(const Ctx& ctx, hid_t parent, const std::string& name) {
   return Handle(ctx.check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "cannot open dataset " + name), H5Dclose);
 }
 
@@ -82,38 +99,12 @@ bool exists(hid_t parent, const std::string& path) {
   }
 }
 
-void write_attribute(const hdf5::Collective& ctx, hid_t obj, const char* name, hid_t file_type, hid_t mem_type,
-                     hsize_t count, bool scalar, const void* data) {
-  Handle space(ctx.check(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr),
-                         "cannot create dataspace"),
-               H5Sclose);
-  Handle attr(ctx.check(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        std::string("cannot create attribute ") + name),
-              H5Aclose);
-  ctx.check(H5Awrite(attr.get(), mem_type, data), std::string("cannot write attribute ") + name);
-}
-
-// Fixed-length, null-terminated strings: every H5MD reader takes them, and
-// unlike variable-length data they are safe through the MPI-IO driver.
-void write_strings(const hdf5::Collective& ctx, hid_t obj, const char* name, const std::vector<std::string>& values,
-                   bool scalar) {
-  std::size_t width = 0;
-  for (const auto& v : values) width = std::max(width, v.size());
-  ++width;
-  std::vector<char> packed(width * values.size(), '\0');
-  for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), &packed[i * width]);
-  Handle type(ctx.check(H5Tcopy(H5T_C_S1), "cannot copy string type"), H5Tclose);
-  ctx.check(H5Tset_size(type.get(), width), "cannot size string type");
-  ctx.check(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot terminate string type");
-  write_attribute(ctx, obj, name, type.get(), type.get(), values.size(), scalar, packed.data());
-}
-
 // An empty dataset whose first axis (frames or rows) grows without limit.
 // `grow_all` lets every axis grow (particles_per_rank gains columns when a
 // run resumes on more ranks; a zero-length axis must grow for its chunk to
 // fit). Every element gets written, so filling first would only double the
 // I/O, except where `zero_fill` asks for it.
-Handle make_series(const hdf5::Collective& ctx, hid_t parent, const std::string& name, hid_t file_type,
+Handle make_series(const Ctx& ctx, hid_t parent, const std::string& name, hid_t file_type,
                    std::vector<hsize_t> dims, std::vector<hsize_t> chunk, int deflate, bool grow_all = false,
                    bool zero_fill = false) {
   std::vector<hsize_t> maxdims = dims;
@@ -141,7 +132,7 @@ Handle make_series(const hdf5::Collective& ctx, hid_t parent, const std::string&
                 H5Dclose);
 }
 
-std::vector<hsize_t> extent(const hdf5::Collective& ctx, hid_t dset) {
+std::vector<hsize_t> extent(const Ctx& ctx, hid_t dset) {
   Handle space(ctx.check(H5Dget_space(dset), "cannot get dataspace"), H5Sclose);
   const int rank = ctx.check(H5Sget_simple_extent_ndims(space.get()), "cannot get rank");
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
@@ -150,18 +141,18 @@ std::vector<hsize_t> extent(const hdf5::Collective& ctx, hid_t dset) {
 }
 
 // Collective: every rank must call with the same sizes.
-void set_rows(const hdf5::Collective& ctx, hid_t dset, hsize_t rows, const std::string& what) {
+void set_rows(const Ctx& ctx, hid_t dset, hsize_t rows, const std::string& what) {
   std::vector<hsize_t> dims = extent(ctx, dset);
   dims[0] = rows;
-  ctx.collective(H5Dset_extent(dset, dims.data()), "cannot resize " + what);
+  collective(ctx, H5Dset_extent(dset, dims.data()), "cannot resize " + what);
 }
 
 // Collective write of the block [start, start + count) (nothing where count
 // has a zero) from a row-major buffer.
-void write_block(const hdf5::Collective& ctx, hid_t dxpl, hid_t dset, hid_t mem_type, const std::vector<hsize_t>& start,
+void write_block(const Ctx& ctx, hid_t dxpl, hid_t dset, hid_t mem_type, const std::vector<hsize_t>& start,
                  const std::vector<hsize_t>& count, const void* buf, const std::string& what) {
   Handle file_space, mem_space;
-  ctx.together([&] {
+  together(ctx, [&] {
     file_space = Handle(ctx.check(H5Dget_space(dset), "cannot get dataspace"), H5Sclose);
     hsize_t n = 1;
     for (hsize_t c : count) n *= c;
@@ -177,13 +168,13 @@ void write_block(const hdf5::Collective& ctx, hid_t dxpl, hid_t dset, hid_t mem_
   });
   // H5Dwrite rejects a null buffer even for an empty selection in some versions.
   static const char dummy = 0;
-  ctx.collective(H5Dwrite(dset, mem_type, mem_space.get(), file_space.get(), dxpl, buf ? buf : &dummy),
+  collective(ctx, H5Dwrite(dset, mem_type, mem_space.get(), file_space.get(), dxpl, buf ? buf : &dummy),
                  "cannot write " + what);
 }
 
 // Collective read of a whole 1-D dataset by every rank.
 template <class T>
-std::vector<T> read_all(const hdf5::Collective& ctx, hid_t dset, hid_t mem_type, hsize_t n, const std::string& what) {
+std::vector<T> read_all(const Ctx& ctx, hid_t dset, hid_t mem_type, hsize_t n, const std::string& what) {
   std::vector<T> out(std::max<hsize_t>(n, 1));
   Handle file_space(ctx.check(H5Dget_space(dset), "cannot get dataspace"), H5Sclose);
   const hsize_t mem_n = std::max<hsize_t>(n, 1);
@@ -220,7 +211,7 @@ struct Series {
 }  // namespace
 
 struct TrajectoryWriter::Impl {
-  hdf5::Collective ctx;
+  Ctx ctx;
   std::string path;
   std::int64_t count;
   TrajectoryOptions options;
@@ -243,7 +234,7 @@ struct TrajectoryWriter::Impl {
 
   Impl(MPI_Comm comm, const std::string& p, std::int64_t n, const std::array<double, 3>& b,
        const std::array<Boundary, 3>& bc, const TrajectoryOptions& o)
-      : ctx(comm, "cannot write trajectory '" + p + "': "),
+      : ctx(comm, "trajectory", p),
         path(p),
         count(n),
         options(o),
@@ -253,7 +244,7 @@ struct TrajectoryWriter::Impl {
 
   Handle file_access() const {
     Handle fapl(ctx.check(H5Pcreate(H5P_FILE_ACCESS), "cannot create property list"), H5Pclose);
-    ctx.check(H5Pset_fapl_mpio(fapl.get(), ctx.comm(), MPI_INFO_NULL), "cannot select the MPI-IO driver");
+    ctx.check(H5Pset_fapl_mpio(fapl.get(), ctx.comm, MPI_INFO_NULL), "cannot select the MPI-IO driver");
     // One rank writes metadata instead of all of them racing on small writes.
     ctx.check(H5Pset_coll_metadata_write(fapl.get(), 1), "cannot set collective metadata writes");
     return fapl;
@@ -267,7 +258,7 @@ struct TrajectoryWriter::Impl {
 
   void create() {
     Handle fapl;
-    ctx.together([&] {
+    together(ctx, [&] {
       fapl = file_access();
       open_transfers();
     });
@@ -278,29 +269,29 @@ struct TrajectoryWriter::Impl {
     file = Handle(created, H5Fclose);
     // Every rank makes the same metadata calls, so they fail together;
     // together() makes sure no rank goes on alone.
-    ctx.together([&] { lay_out(); });
+    together(ctx, [&] { lay_out(); });
     flush();
   }
 
   // The groups, attributes and empty datasets of a new trajectory.
   void lay_out() {
-    Handle h5md = make_group(ctx, file.get(), "h5md");
+    Handle h5md = make_group_path(ctx, file.get(), "h5md");
     const int version[2] = {1, 1};
-    write_attribute(ctx, h5md.get(), "version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, false, version);
-    Handle author = make_group(ctx, h5md.get(), "author");
-    write_strings(ctx, author.get(), "name", {"Strata"}, true);
-    Handle creator = make_group(ctx, h5md.get(), "creator");
-    write_strings(ctx, creator.get(), "name", {"strata"}, true);
-    write_strings(ctx, creator.get(), "version", {STRATA_VERSION}, true);
+    h5::write_attribute(ctx, h5md.get(), "version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, false, version);
+    Handle author = make_group_path(ctx, h5md.get(), "author");
+    h5::write_strings(ctx, author.get(), "name", {"Strata"}, true);
+    Handle creator = make_group_path(ctx, h5md.get(), "creator");
+    h5::write_strings(ctx, creator.get(), "name", {"strata"}, true);
+    h5::write_strings(ctx, creator.get(), "version", {STRATA_VERSION}, true);
 
-    Handle all = make_group(ctx, file.get(), kAll);
-    Handle box_group = make_group(ctx, all.get(), "box");
+    Handle all = make_group_path(ctx, file.get(), kAll);
+    Handle box_group = make_group_path(ctx, all.get(), "box");
     const int dimension = 3;
-    write_attribute(ctx, box_group.get(), "dimension", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &dimension);
+    h5::write_attribute(ctx, box_group.get(), "dimension", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &dimension);
     std::vector<std::string> bc;
     // H5MD knows only "periodic" and "none"; a reflecting wall is not periodic.
     for (Boundary b : boundary) bc.push_back(b == Boundary::Periodic ? "periodic" : "none");
-    write_strings(ctx, box_group.get(), "boundary", bc, false);
+    h5::write_strings(ctx, box_group.get(), "boundary", bc, false);
 
     const hsize_t n = static_cast<hsize_t>(count);
     step = make_series(ctx, all.get(), "position/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
@@ -319,7 +310,7 @@ struct TrajectoryWriter::Impl {
                                        options.deflate);
       elements.push_back({e, std::move(value)});
     }
-    observables = make_group(ctx, file.get(), "observables");
+    observables = make_group_path(ctx, file.get(), "observables");
   }
 
   // H5MD lets elements share step and time through hard links: one
@@ -336,12 +327,12 @@ struct TrajectoryWriter::Impl {
   void resume(std::int64_t resume_step) {
     // Rank 0 looks, every rank follows, so all take the same branch.
     int present = 0;
-    if (ctx.rank() == 0) present = std::filesystem::exists(path) ? 1 : 0;
-    MPI_Bcast(&present, 1, MPI_INT, 0, ctx.comm());
+    if (ctx.rank == 0) present = std::filesystem::exists(path) ? 1 : 0;
+    MPI_Bcast(&present, 1, MPI_INT, 0, ctx.comm);
     if (!present) return create();
 
     Handle fapl;
-    ctx.together([&] {
+    together(ctx, [&] {
       fapl = file_access();
       open_transfers();
     });
@@ -353,7 +344,7 @@ struct TrajectoryWriter::Impl {
     // Every rank reads the same metadata, so they pass or fail together;
     // together() makes sure of it.
     hsize_t stored_frames = 0;
-    ctx.together([&] {
+    together(ctx, [&] {
       if (!exists(file.get(), std::string(kAll) + "/position/value") ||
           !exists(file.get(), std::string(kAll) + "/box/edges/value"))
         ctx.fail("it is not a Strata trajectory (no /particles/all/position/value or box/edges/value)");
@@ -383,7 +374,7 @@ struct TrajectoryWriter::Impl {
 
     std::vector<std::int64_t> steps;
     std::vector<double> times;
-    ctx.together([&] {
+    together(ctx, [&] {
       steps = read_all<std::int64_t>(ctx, step.get(), H5T_NATIVE_INT64, stored_frames, "frame steps");
       times = read_all<double>(ctx, time.get(), H5T_NATIVE_DOUBLE, stored_frames, "frame times");
     });
@@ -402,9 +393,9 @@ struct TrajectoryWriter::Impl {
   // Every series under /observables (any depth) is cut back the same way.
   void resume_observables(std::int64_t resume_step) {
     std::vector<std::string> names;
-    ctx.together([&] {
+    together(ctx, [&] {
       if (!exists(file.get(), "/observables")) {
-        observables = make_group(ctx, file.get(), "observables");
+        observables = make_group_path(ctx, file.get(), "observables");
         return;
       }
       observables = Handle(ctx.check(H5Gopen2(file.get(), "observables", H5P_DEFAULT), "cannot open /observables"),
@@ -425,7 +416,7 @@ struct TrajectoryWriter::Impl {
     for (const std::string& name : names) {
       Series s;
       std::vector<std::int64_t> steps;
-      ctx.together([&] {
+      together(ctx, [&] {
         s.step = open_dataset(ctx, observables.get(), name + "/step");
         s.time = open_dataset(ctx, observables.get(), name + "/time");
         s.value = open_dataset(ctx, observables.get(), name + "/value");
@@ -450,7 +441,7 @@ struct TrajectoryWriter::Impl {
     auto it = series.find(name);
     if (it != series.end()) return it->second;
     Series s;
-    ctx.together([&] {
+    together(ctx, [&] {
       s.step = make_series(ctx, observables.get(), name + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
       s.time = make_series(ctx, observables.get(), name + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
       s.value = make_series(ctx, observables.get(), name + "/value", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
@@ -466,12 +457,12 @@ struct TrajectoryWriter::Impl {
     set_rows(ctx, s.time.get(), row + 1, what);
     if (columns > s.width) {
       const hsize_t dims[2] = {row + 1, columns};
-      ctx.collective(H5Dset_extent(s.value.get(), dims), "cannot widen " + what);
+      collective(ctx, H5Dset_extent(s.value.get(), dims), "cannot widen " + what);
       s.width = columns;
     } else {
       set_rows(ctx, s.value.get(), row + 1, what);
     }
-    const hsize_t mine = ctx.rank() == 0 ? 1 : 0;
+    const hsize_t mine = ctx.rank == 0 ? 1 : 0;
     write_block(ctx, dxpl.get(), s.step.get(), H5T_NATIVE_INT64, {row}, {mine}, &step_value, what);
     write_block(ctx, dxpl.get(), s.time.get(), H5T_NATIVE_DOUBLE, {row}, {mine}, &time_value, what);
     if (columns == 0)
@@ -481,7 +472,7 @@ struct TrajectoryWriter::Impl {
     s.rows = row + 1;
   }
 
-  void flush() { ctx.collective(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "cannot flush the file"); }
+  void flush() { collective(ctx, H5Fflush(file.get(), H5F_SCOPE_LOCAL), "cannot flush the file"); }
 
   void abandon() {
     for (auto& [name, s] : series) {
@@ -509,7 +500,7 @@ TrajectoryWriter::TrajectoryWriter(MPI_Comm comm, const std::string& path, std::
   if (options.deflate < 0 || options.deflate > 9)
     throw std::invalid_argument("TrajectoryWriter: deflate level " + std::to_string(options.deflate) +
                                 " (expected 0-9)");
-  hdf5::QuietErrors quiet;
+  h5::QuietErrors quiet;
   impl_ = std::make_unique<Impl>(comm, path, particle_count, box, boundary, options);
   if (resume_step >= 0)
     impl_->resume(resume_step);
@@ -526,7 +517,7 @@ TrajectoryWriter::~TrajectoryWriter() {
   try {
     close();
   } catch (const std::exception& e) {
-    if (impl_->ctx.rank() == 0) std::fprintf(stderr, "strata: warning: %s\n", e.what());
+    if (impl_->ctx.rank == 0) std::fprintf(stderr, "strata: warning: %s\n", e.what());
   }
 }
 
@@ -534,7 +525,7 @@ void TrajectoryWriter::close() {
   Impl& m = *impl_;
   if (m.closed) return;
   m.closed = true;
-  hdf5::QuietErrors quiet;
+  h5::QuietErrors quiet;
   m.series.clear();
   m.per_rank = Series();
   m.elements.clear();
@@ -543,7 +534,7 @@ void TrajectoryWriter::close() {
   m.time.close();
   m.step.close();
   m.dxpl.close();
-  m.ctx.collective(m.file.close(), "cannot close the file");
+  collective(m.ctx, m.file.close(), "cannot close the file");
 }
 
 void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double time) {
@@ -554,12 +545,15 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
                                    const std::array<double, 3>& box) {
   Impl& m = *impl_;
   if (m.closed) throw std::logic_error("TrajectoryWriter::write_frame after close()");
-  hdf5::QuietErrors quiet;
-  const hdf5::Collective& ctx = m.ctx;
+  h5::QuietErrors quiet;
+  const Ctx& ctx = m.ctx;
+  ctx.agree(m.options.force && !p.has_force()
+                ? ctx.prefix + "forces are to be stored but the particles have none (no interaction?)"
+                : std::string());
   try {
     m.order.plan(p);
   } catch (const std::runtime_error& e) {  // thrown on every rank alike
-    throw hdf5::Failure(ctx.prefix() + e.what());
+    throw h5::WriteFailure(ctx.prefix + e.what());
   }
 
   const hsize_t frame = m.frames.size();
@@ -577,8 +571,8 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
     for (auto& e : m.elements) {
       const std::string name = e.type.name;
       const void* buf = nullptr;
-      if (name == "position" || name == "velocity") {
-        m.order.exchange(w, name == "position" ? p.position : p.velocity, doubles);
+      if (name == "position" || name == "velocity" || name == "force") {
+        m.order.exchange(w, name == "position" ? p.position : name == "velocity" ? p.velocity : p.force, doubles);
         buf = doubles.data();
       } else if (name == "image") {
         m.order.exchange(w, p.image, ints);
@@ -597,7 +591,7 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
     }
   }
   // The clock last: a frame killed half-way has no step yet, and resume drops it.
-  const hsize_t mine = ctx.rank() == 0 ? 1 : 0;
+  const hsize_t mine = ctx.rank == 0 ? 1 : 0;
   write_block(ctx, m.dxpl.get(), m.edges.get(), H5T_NATIVE_DOUBLE, {frame, 0}, {mine, 3}, box.data(), "box edges");
   write_block(ctx, m.dxpl.get(), m.time.get(), H5T_NATIVE_DOUBLE, {frame}, {mine}, &time, "frame time");
   write_block(ctx, m.dxpl.get(), m.step.get(), H5T_NATIVE_INT64, {frame}, {mine}, &step, "frame step");
@@ -610,8 +604,8 @@ void TrajectoryWriter::write_observables(std::int64_t step, double time,
                                          const std::vector<std::int64_t>& particles_per_rank) {
   Impl& m = *impl_;
   if (m.closed) throw std::logic_error("TrajectoryWriter::write_observables after close()");
-  hdf5::QuietErrors quiet;
-  const hdf5::Collective& ctx = m.ctx;
+  h5::QuietErrors quiet;
+  const Ctx& ctx = m.ctx;
 
   // Rank 0's arguments, everywhere: a rank with a different list would
   // otherwise make different collective calls and hang the job.
@@ -623,15 +617,15 @@ void TrajectoryWriter::write_observables(std::int64_t step, double time,
     numbers.push_back(value);
   }
   unsigned long sizes[3] = {names.size(), numbers.size(), counts.size()};
-  MPI_Bcast(sizes, 3, MPI_UNSIGNED_LONG, 0, ctx.comm());
+  MPI_Bcast(sizes, 3, MPI_UNSIGNED_LONG, 0, ctx.comm);
   names.resize(sizes[0]);
   numbers.resize(sizes[1]);
   counts.resize(sizes[2]);
-  MPI_Bcast(names.data(), static_cast<int>(sizes[0]), MPI_CHAR, 0, ctx.comm());
-  MPI_Bcast(numbers.data(), static_cast<int>(sizes[1]), MPI_DOUBLE, 0, ctx.comm());
-  MPI_Bcast(counts.data(), static_cast<int>(sizes[2]), MPI_INT64_T, 0, ctx.comm());
-  MPI_Bcast(&step, 1, MPI_INT64_T, 0, ctx.comm());
-  MPI_Bcast(&time, 1, MPI_DOUBLE, 0, ctx.comm());
+  MPI_Bcast(names.data(), static_cast<int>(sizes[0]), MPI_CHAR, 0, ctx.comm);
+  MPI_Bcast(numbers.data(), static_cast<int>(sizes[1]), MPI_DOUBLE, 0, ctx.comm);
+  MPI_Bcast(counts.data(), static_cast<int>(sizes[2]), MPI_INT64_T, 0, ctx.comm);
+  MPI_Bcast(&step, 1, MPI_INT64_T, 0, ctx.comm);
+  MPI_Bcast(&time, 1, MPI_DOUBLE, 0, ctx.comm);
 
   std::vector<std::string> list;
   for (std::size_t at = 0; at < names.size();) {
@@ -651,10 +645,10 @@ void TrajectoryWriter::write_observables(std::int64_t step, double time,
     m.append(m.observable(list[i]), step, time, H5T_NATIVE_DOUBLE, &numbers[i], 0, "/observables/" + list[i]);
   if (!counts.empty()) {
     const hsize_t columns = counts.size();
-    if (!m.per_rank.value.valid()) {
+    if (!m.per_rank.value) {
       Series s;
       const std::string base = kPerRank;
-      ctx.together([&] {
+      together(ctx, [&] {
         s.step = make_series(ctx, m.observables.get(), base + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
         s.time = make_series(ctx, m.observables.get(), base + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
         // Zero-filled: a resumed run on more ranks widens the rows, and the

@@ -8,7 +8,7 @@
 //   /particles/all/box                      dimension = 3, boundary
 //   /particles/all/box/edges/{step,time,value[F][3]}
 //   /particles/all/position/{step[F],time[F],value[F][N][3] f64}
-//   /particles/all/{velocity,image,id,species}/...   when chosen
+//   /particles/all/{velocity,image,id,species,force}/...   when chosen
 //   /observables/<name>/{step[R],time[R],value[R] f64}
 //   /observables/strata/particles_per_rank/{step,time,value[R][P] i64}
 // Row i of every frame is the particle with id i (ids are 0..N-1), so
@@ -30,8 +30,9 @@
 namespace strata {
 
 struct TrajectoryOptions {
-  // Elements stored besides the position.
-  bool velocity = false, image = false, id = false, species = false;
+  // Elements stored besides the position (force needs particles allocated
+  // with forces, i.e. a run with an interaction).
+  bool velocity = false, image = false, id = false, species = false, force = false;
   int deflate = 0;  // 0 = no compression, 1-9 = gzip level
   // Rows a rank stages per write (bounds host memory: 24 B per row for
   // positions); tests lower it to exercise several writes per frame.
@@ -62,7 +63,8 @@ class TrajectoryWriter {
   // Collective. Appends one frame: rows [0, p.size) of every rank, placed
   // by id, with the step, time and box. `box` may change between frames.
   // Flushes the file, so a run killed later leaves every frame written so
-  // far readable. Throws on every rank if the ranks' ids are not 0..N-1.
+  // far readable. Throws on every rank if the ranks' ids are not 0..N-1, or
+  // if forces are to be stored and the particles have none.
   void write_frame(const Particles& p, std::int64_t step, double time);
   void write_frame(const Particles& p, std::int64_t step, double time, const std::array<double, 3>& box);
 

@@ -63,6 +63,7 @@ void write_xdmf(const std::string& xmf_path, const std::string& h5_file_name, st
   if (options.image) attributes.push_back({"image", "Int", 4, true});
   if (options.id) attributes.push_back({"id", "Int", 8, false});
   if (options.species) attributes.push_back({"species", "Int", 4, false});
+  if (options.force) attributes.push_back({"force", "Float", 8, true});
 
   std::ostringstream x;
   x.precision(17);  // times round-trip

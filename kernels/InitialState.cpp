@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kernels/Math.hpp"
 #include "kernels/Random.hpp"
 
 namespace strata {
@@ -64,6 +65,7 @@ void fill_sites(const GeneratedPlacement& g, const Site& site, Particles& p) {
   const auto image = p.image;
   const auto ids = p.id;
   const auto species = p.species;
+  std::size_t filled = 0;
   Kokkos::parallel_scan(
       "InitialState::fill", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(0, g.count),
       KOKKOS_LAMBDA(const std::int64_t id, std::size_t& row, const bool final) {
@@ -78,11 +80,17 @@ void fill_sites(const GeneratedPlacement& g, const Site& site, Particles& p) {
               image(row, d) = 0;
             }
             ids(row) = id;
-            species(row) = 0;
           }
           ++row;
         }
-      });
+      },
+      filled);
+  // Species in a pass of its own: GCC 12 misreads the composition's array as
+  // uninitialized when it is copied into the scan's closure.
+  const Composition composition = g.composition;
+  Kokkos::parallel_for(
+      "InitialState::species", Kokkos::RangePolicy<ExecSpace>(0, filled),
+      KOKKOS_LAMBDA(const std::size_t row) { species(row) = composition.species_of(ids(row)); });
 }
 
 template <class F>
@@ -120,16 +128,17 @@ void fill_generated(const GeneratedPlacement& g, Particles& p) {
   });
 }
 
-void draw_thermal_velocities(Particles& p, std::uint64_t seed, double temperature, double mass) {
-  const double sigma = std::sqrt(temperature / mass);
+void draw_thermal_velocities(Particles& p, std::uint64_t seed, double temperature, const MassTable& masses) {
   const auto velocity = p.velocity;
   const auto id = p.id;
+  const auto species = p.species;
   Kokkos::parallel_for(
       "InitialState::thermal_velocities", Kokkos::RangePolicy<ExecSpace>(0, p.size),
       KOKKOS_LAMBDA(const std::size_t i) {
         double n[3];
         normal3(random_words(seed, static_cast<std::uint64_t>(id(i)), 0, RngStream::InitialVelocity), n[0], n[1],
                 n[2]);
+        const double sigma = math::sqrt(temperature * masses.inv_mass[species(i)]);
         for (int d = 0; d < 3; ++d) velocity(i, d) = sigma * n[d];
       });
 }
@@ -142,28 +151,38 @@ KOKKOS_INLINE_FUNCTION std::int64_t to_fixed(double v) {
 }
 }  // namespace
 
-std::array<std::int64_t, 3> momentum_fixed(const Particles& p) {
-  std::array<std::int64_t, 3> sum{};
+std::array<std::int64_t, 4> momentum_fixed(const Particles& p, const MassTable& masses) {
+  std::array<std::int64_t, 4> sum{};
   const auto velocity = p.velocity;
+  const auto species = p.species;
   for (int d = 0; d < 3; ++d) {
     std::int64_t s = 0;
     Kokkos::parallel_reduce(
         "InitialState::momentum", Kokkos::RangePolicy<ExecSpace>(0, p.size),
-        KOKKOS_LAMBDA(const std::size_t i, std::int64_t& acc) { acc += to_fixed(velocity(i, d)); }, s);
+        KOKKOS_LAMBDA(const std::size_t i, std::int64_t& acc) {
+          acc += to_fixed(masses.mass[species(i)] * velocity(i, d));
+        },
+        s);
     sum[d] = s;
   }
+  std::int64_t m = 0;
+  Kokkos::parallel_reduce(
+      "InitialState::mass", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+      KOKKOS_LAMBDA(const std::size_t i, std::int64_t& acc) { acc += to_fixed(masses.mass[species(i)]); }, m);
+  sum[3] = m;
   return sum;
 }
 
-std::int64_t velocity_square_fixed(const Particles& p, const std::array<double, 3>& mean) {
+std::int64_t velocity_square_fixed(const Particles& p, const std::array<double, 3>& mean, const MassTable& masses) {
   const auto velocity = p.velocity;
+  const auto species = p.species;
   const double m0 = mean[0], m1 = mean[1], m2 = mean[2];
   std::int64_t s = 0;
   Kokkos::parallel_reduce(
       "InitialState::velocity_square", Kokkos::RangePolicy<ExecSpace>(0, p.size),
       KOKKOS_LAMBDA(const std::size_t i, std::int64_t& acc) {
         const double a = velocity(i, 0) - m0, b = velocity(i, 1) - m1, c = velocity(i, 2) - m2;
-        acc += to_fixed(a * a + b * b + c * c);
+        acc += to_fixed(masses.mass[species(i)] * (a * a + b * b + c * c));
       },
       s);
   return s;

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "kernels/Particles.hpp"
+#include "kernels/Species.hpp"
 #include "src/Config.hpp"
 
 namespace strata {
@@ -23,6 +24,7 @@ struct GeneratedPlacement {
   std::uint64_t seed;
   int axis;                // slab axis
   double lo, hi;           // keep particles with lo <= coordinate < hi
+  Composition composition{};
 };
 
 // Cells per axis of the lattice used for `count` sites (0 for Uniform).
@@ -31,7 +33,8 @@ std::int64_t lattice_cells_per_axis(Placement kind, std::int64_t count);
 // Number of particles the placement puts in [lo, hi).
 std::size_t count_generated(const GeneratedPlacement& g);
 // Fill rows [0, n) of p (p must have room) with those particles in id
-// order: position, id, species 0, image 0, origin = position, velocity 0.
+// order: position, id, species from the composition, image 0,
+// origin = position, velocity 0.
 void fill_generated(const GeneratedPlacement& g, Particles& p);
 
 // Fixed-point scale for velocity sums: 2^24 resolves 6e-8 and leaves room
@@ -39,11 +42,12 @@ void fill_generated(const GeneratedPlacement& g, Particles& p);
 constexpr double kVelocityFixedPoint = 16777216.0;
 
 // v = sqrt(T/m) * N(0,1) per component, keyed by (seed, id, InitialVelocity).
-void draw_thermal_velocities(Particles& p, std::uint64_t seed, double temperature, double mass);
-// Fixed-point sum of each velocity component over rows [0, size).
-std::array<std::int64_t, 3> momentum_fixed(const Particles& p);
-// Fixed-point sum of |v - mean|^2 over rows [0, size).
-std::int64_t velocity_square_fixed(const Particles& p, const std::array<double, 3>& mean);
+void draw_thermal_velocities(Particles& p, std::uint64_t seed, double temperature, const MassTable& masses);
+// Fixed-point sums over rows [0, size) of each momentum component m v, and
+// of the mass (index 3).
+std::array<std::int64_t, 4> momentum_fixed(const Particles& p, const MassTable& masses);
+// Fixed-point sum of m |v - mean|^2 over rows [0, size).
+std::int64_t velocity_square_fixed(const Particles& p, const std::array<double, 3>& mean, const MassTable& masses);
 // v = (v - mean) * scale + drift.
 void shift_scale_velocities(Particles& p, const std::array<double, 3>& mean, double scale,
                             const std::array<double, 3>& drift);

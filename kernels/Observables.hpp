@@ -2,6 +2,7 @@
 // Per-rank sums behind the thermo columns. Local only: the driver adds them
 // up over ranks.
 #include "kernels/Particles.hpp"
+#include "kernels/Species.hpp"
 
 namespace strata {
 
@@ -10,21 +11,23 @@ struct LocalObservables {
   double square_disp = 0.0;  // sum of |unwrapped position - origin|^2
 };
 
-inline LocalObservables local_observables(const Particles& p, double mass, const double box[3]) {
+inline LocalObservables local_observables(const Particles& p, const MassTable& masses, const double box[3]) {
   const auto position = p.position;
   const auto velocity = p.velocity;
   const auto origin = p.origin;
   const auto image = p.image;
+  const auto species = p.species;
   const double L0 = box[0], L1 = box[1], L2 = box[2];
   LocalObservables o;
-  double v2 = 0.0;
+  double mv2 = 0.0;
   Kokkos::parallel_reduce(
       "Observables::kinetic", Kokkos::RangePolicy<ExecSpace>(0, p.size),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {
-        acc += velocity(i, 0) * velocity(i, 0) + velocity(i, 1) * velocity(i, 1) + velocity(i, 2) * velocity(i, 2);
+        acc += masses.mass[species(i)] * (velocity(i, 0) * velocity(i, 0) + velocity(i, 1) * velocity(i, 1) +
+                                          velocity(i, 2) * velocity(i, 2));
       },
-      v2);
-  o.kinetic = 0.5 * mass * v2;
+      mv2);
+  o.kinetic = 0.5 * mv2;
   Kokkos::parallel_reduce(
       "Observables::square_displacement", Kokkos::RangePolicy<ExecSpace>(0, p.size),
       KOKKOS_LAMBDA(const std::size_t i, double& acc) {

@@ -1,10 +1,13 @@
 #pragma once
 // The particles a rank owns, as structure-of-arrays Kokkos views in the
-// default memory space. Rows [0, size) are live; rows [size, capacity) are
-// spare room so migration rarely reallocates.
+// default memory space. Rows [0, size) are owned; with an interaction, rows
+// [size, size + ghosts) hold ghost copies (position and species only) of
+// other ranks' particles and periodic images, written by HaloExchange; rows
+// beyond are spare room so migration rarely reallocates.
 //
 // Memory per particle (what the 100 B/particle budget is spent on):
-//   position 24, velocity 24, origin 12 (float), image 12, id 8, species 4 = 84 B.
+//   position 24, velocity 24, origin 12 (float), image 12, id 8, species 4 = 84 B,
+//   plus force 24 B only when an interaction is on.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 #include <string>
@@ -13,11 +16,16 @@ namespace strata {
 
 using ExecSpace = Kokkos::DefaultExecutionSpace;
 using MemSpace = ExecSpace::memory_space;
+// Views name the execution space with the memory space so ScatterView (whose
+// contribute() matches on it) accepts them.
+using DeviceType = Kokkos::Device<ExecSpace, MemSpace>;
 
-// [n][3] stored component-major (LayoutLeft): x of all particles, then y, then z.
-using Vec3View = Kokkos::View<double* [3], Kokkos::LayoutLeft, MemSpace>;
-using FloatVec3View = Kokkos::View<float* [3], Kokkos::LayoutLeft, MemSpace>;
-using IntVec3View = Kokkos::View<int* [3], Kokkos::LayoutLeft, MemSpace>;
+// [n][3] stored particle-major (LayoutRight): x, y, z of one particle are adjacent,
+// because pair kernels gather neighbours at random rows and one cache line
+// then serves all three components.
+using Vec3View = Kokkos::View<double* [3], Kokkos::LayoutRight, DeviceType>;
+using FloatVec3View = Kokkos::View<float* [3], Kokkos::LayoutRight, MemSpace>;
+using IntVec3View = Kokkos::View<int* [3], Kokkos::LayoutRight, MemSpace>;
 using IdView = Kokkos::View<std::int64_t*, MemSpace>;
 using IntView = Kokkos::View<int*, MemSpace>;
 
@@ -28,13 +36,19 @@ struct Particles {
   IntVec3View image;      // periodic image counts: unwrapped = position + image * L
   IdView id;              // global id, 0..N-1, fixed for the particle's life
   IntView species;
+  Vec3View force;         // empty unless allocated with forces
 
-  std::size_t size = 0;   // live particles
+  std::size_t size = 0;   // owned particles
+  std::size_t ghosts = 0; // ghost rows after the owned ones (valid until the next migration)
 
   std::size_t capacity() const { return id.extent(0); }
 
+  bool has_force() const { return force.extent(0) > 0 || with_force_; }
+
   // Allocate room for n particles; size becomes 0.
-  void allocate(std::size_t n) {
+  void allocate(std::size_t n, bool with_force = false) {
+    with_force_ = with_force;
+    force = Vec3View("force", with_force ? n : 0);
     position = Vec3View(Kokkos::view_alloc(std::string("position"), Kokkos::WithoutInitializing), n);
     velocity = Vec3View(Kokkos::view_alloc(std::string("velocity"), Kokkos::WithoutInitializing), n);
     origin = FloatVec3View(Kokkos::view_alloc(std::string("origin"), Kokkos::WithoutInitializing), n);
@@ -42,22 +56,40 @@ struct Particles {
     id = IdView(Kokkos::view_alloc(std::string("id"), Kokkos::WithoutInitializing), n);
     species = IntView(Kokkos::view_alloc(std::string("species"), Kokkos::WithoutInitializing), n);
     size = 0;
+    ghosts = 0;
   }
 
-  // Make room for at least n live particles, keeping rows [0, size).
+  // Make room for at least n owned particles, keeping rows [0, size).
   // Grows by a quarter beyond what is needed so a stream of arrivals does not
   // reallocate every step; one view is reallocated at a time to bound the
-  // transient peak.
+  // transient peak, and a view already large enough is left alone.
   void reserve(std::size_t n) {
     if (n <= capacity()) return;
     const std::size_t cap = n + n / 4 + 64;
-    Kokkos::resize(position, cap);
-    Kokkos::resize(velocity, cap);
-    Kokkos::resize(origin, cap);
-    Kokkos::resize(image, cap);
-    Kokkos::resize(id, cap);
-    Kokkos::resize(species, cap);
+    grow(position, n, cap);
+    grow(velocity, n, cap);
+    grow(origin, n, cap);
+    grow(image, n, cap);
+    grow(id, n, cap);
+    grow(species, n, cap);
+    if (with_force_) grow(force, n, cap);
   }
+
+  // Make room for rows [0, n) of the views ghosts use (position, species),
+  // keeping their contents; the other views stay sized for owned rows.
+  void reserve_ghost_rows(std::size_t n) {
+    const std::size_t cap = n + n / 8 + 64;
+    grow(position, n, cap);
+    grow(species, n, cap);
+  }
+
+ private:
+  template <class View>
+  static void grow(View& v, std::size_t needed, std::size_t cap) {
+    if (v.extent(0) < needed) Kokkos::resize(v, cap);
+  }
+
+  bool with_force_ = false;
 };
 
 }  // namespace strata

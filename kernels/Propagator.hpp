@@ -62,6 +62,8 @@ class BrownianPropagator final : public Propagator {
   Noise noise_;
 };
 
+// The propagator for free particles, or nullptr for the integrators that the
+// driver runs with forces (verlet, langevin).
 inline std::unique_ptr<Propagator> make_propagator(const Config& cfg) {
   switch (cfg.propagator.kind) {
     case PropagatorKind::Ballistic:
@@ -69,6 +71,9 @@ inline std::unique_ptr<Propagator> make_propagator(const Config& cfg) {
     case PropagatorKind::Brownian:
       return std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
                                                   cfg.propagator.noise);
+    case PropagatorKind::Verlet:
+    case PropagatorKind::Langevin:
+      break;  // integrators of interacting particles: see kernels/Integrators.hpp
   }
   return nullptr;
 }

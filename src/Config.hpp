@@ -7,12 +7,18 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace strata {
 
 enum class Boundary { Periodic, Reflecting };
 enum class Placement { Uniform, SimpleCubic, Fcc, File };
-enum class PropagatorKind { Ballistic, Brownian };
+// Ballistic and Brownian are free (or, with an interaction, Brownian moves
+// under the forces too); Verlet is velocity-Verlet NVE; Langevin is
+// velocity-Verlet with a Langevin thermostat (NVT).
+enum class PropagatorKind { Ballistic, Brownian, Verlet, Langevin };
+enum class InteractionKind { None, LennardJones };
+enum class Mixing { LorentzBerthelot, Geometric };
 // Distribution of the unit-variance noise xi: uniform (the default of LAMMPS'
 // fix brownian and of HOOMD-blue's BD, several times cheaper) or Gaussian.
 enum class Noise { Uniform, Gaussian };
@@ -33,8 +39,38 @@ struct ParticlesConfig {
 
 struct PropagatorConfig {
   PropagatorKind kind = PropagatorKind::Brownian;
+  double temperature = 1.0;                     // thermostat / bath temperature (langevin; brownian with forces)
+  double damping = 1.0;                         // langevin damping time tau_damp (friction m / tau_damp)
   double diffusion = 1.0;                       // D, brownian only: dx = sqrt(2 D dt) xi
   Noise noise = Noise::Uniform;                 // distribution of xi (zero mean, unit variance)
+};
+
+// Species: names, masses, per-species LJ parameters used for mixing, and the
+// composition of generated placements. Without a [species] table there is
+// one species "A" with mass particles.mass, epsilon 1, sigma 1.
+struct SpeciesConfig {
+  std::vector<std::string> names{"A"};
+  std::vector<double> mass{1.0};
+  std::vector<double> epsilon{1.0};
+  std::vector<double> sigma{1.0};
+  std::vector<double> fraction{1.0};            // sums to 1
+};
+
+// An explicit pair, overriding mixing (e.g. Kob-Andersen A-B).
+struct PairCoefficients {
+  int a = 0, b = 0;                             // species indices
+  double epsilon = 1.0, sigma = 1.0;
+  double cutoff = -1.0;                         // < 0: interaction.cutoff
+};
+
+struct InteractionConfig {
+  InteractionKind kind = InteractionKind::None;
+  double cutoff = 2.5;                          // global cutoff in sigma (absolute length)
+  double skin = 0.3;                            // neighbour-list skin
+  bool shift = false;                           // shift each pair potential to zero at its cutoff
+  Mixing mixing = Mixing::LorentzBerthelot;
+  std::vector<PairCoefficients> pairs;          // explicit pairs; others are mixed
+  int rebuild_check_every = 1;                  // steps between displacement checks (LAMMPS neigh_modify check yes every N)
 };
 
 struct DecompositionConfig {
@@ -50,6 +86,8 @@ struct RunConfig {
 struct OutputConfig {
   std::string dir = "output";
   std::int64_t thermo_every = 100;
+  std::int64_t checkpoint_every = 0;            // 0: only the checkpoint at the end of the run
+  std::int64_t checkpoint_keep = 2;
 };
 
 struct Config {
@@ -58,6 +96,8 @@ struct Config {
   SystemConfig system;
   ParticlesConfig particles;
   PropagatorConfig propagator;
+  SpeciesConfig species;
+  InteractionConfig interaction;
   DecompositionConfig decomposition;
   RunConfig run;
   OutputConfig output;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -30,10 +31,14 @@ namespace fs = std::filesystem;
 enum class Kind {
   Int,      // TOML integer (a float is rejected: 1.5 steps must not truncate silently)
   Float,    // TOML float or integer
+  Bool,     // TOML boolean (no 0/1, no "true")
   String,   // non-empty string
   Enum,     // string from Spec::values
   Float3,   // array of exactly 3 numbers
   EnumOr3,  // one string from Spec::values (all axes), or an array of 3 of them
+  Strings,  // array of at least one non-empty string, no two equal
+  Floats,   // array of numbers of any length (lengths are checked in check_cross())
+  Pairs,    // array of tables { species = ["A", "B"], epsilon = x, sigma = x, cutoff = x (optional) }
 };
 
 enum class Need {
@@ -52,13 +57,27 @@ constexpr Bound kGt0{true, true, 0.0};
 constexpr Bound kGe0{true, false, 0.0};
 constexpr Bound kGe1{true, false, 1.0};
 
+// One element of interaction.pairs, species still by name (species.names may
+// come later in the deck, or from --set): check_cross() resolves them.
+struct PairValue {
+  std::array<std::string, 2> species;
+  double epsilon = 1.0;
+  double sigma = 1.0;
+  double cutoff = -1.0;  // < 0: not given
+  int line = 0;          // the element's line; 0 from --set
+};
+
 // A validated value, in the slot its Kind uses.
 struct Value {
   std::int64_t i = 0;
   double f = 0.0;
+  bool b = false;
   std::string s;
   std::array<double, 3> f3{};
   std::array<int, 3> idx{};  // Enum: idx[0]; EnumOr3: one per axis
+  std::vector<std::string> strs;
+  std::vector<double> fs;
+  std::vector<PairValue> pairs;
 };
 
 struct Spec {
@@ -73,7 +92,10 @@ struct Spec {
   void (*apply)(Config&, const Value&);  // nullptr: handled in check_cross()
 };
 
-constexpr std::array<PropagatorKind, 2> kPropagators{PropagatorKind::Ballistic, PropagatorKind::Brownian};
+constexpr std::array<PropagatorKind, 4> kPropagators{PropagatorKind::Ballistic, PropagatorKind::Brownian,
+                                                     PropagatorKind::Verlet, PropagatorKind::Langevin};
+constexpr std::array<InteractionKind, 2> kInteractions{InteractionKind::None, InteractionKind::LennardJones};
+constexpr std::array<Mixing, 2> kMixings{Mixing::LorentzBerthelot, Mixing::Geometric};
 constexpr std::array<Noise, 2> kNoises{Noise::Uniform, Noise::Gaussian};
 constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::SimpleCubic, Placement::Fcc,
                                                Placement::File};
@@ -105,15 +127,47 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) { c.particles.drift = v.f3; }},
       {"particles.mass", Kind::Float, Need::Optional, "1.0", "m", kGt0, {}, "particle mass",
        [](Config& c, const Value& v) { c.particles.mass = v.f; }},
-      {"propagator.type", Kind::Enum, Need::Required, "", "", kAny, {"ballistic", "brownian"},
+      {"species.names", Kind::Strings, Need::Optional, "[\"A\"]", "", kAny, {}, "species names",
+       [](Config& c, const Value& v) { c.species.names = v.strs; }},
+      {"species.mass", Kind::Floats, Need::Special, "", "m", kGt0, {}, "mass of each species", nullptr},
+      {"species.epsilon", Kind::Floats, Need::Special, "", "epsilon", kGt0, {}, "LJ well depth of each species",
+       nullptr},
+      {"species.sigma", Kind::Floats, Need::Special, "", "sigma", kGt0, {}, "LJ diameter of each species", nullptr},
+      {"species.fraction", Kind::Floats, Need::Special, "", "", kGe0, {}, "share of the particles of each species",
+       nullptr},
+      {"propagator.type", Kind::Enum, Need::Required, "", "", kAny, {"ballistic", "brownian", "verlet", "langevin"},
        "equation of motion",
        [](Config& c, const Value& v) { c.propagator.kind = kPropagators[v.idx[0]]; }},
+      {"propagator.temperature", Kind::Float, Need::Optional, "1.0", "epsilon", kGt0, {},
+       "thermostat (langevin) or bath (brownian with forces) temperature",
+       [](Config& c, const Value& v) { c.propagator.temperature = v.f; }},
+      {"propagator.damping", Kind::Float, Need::Optional, "1.0", "tau", kGt0, {}, "langevin damping time",
+       [](Config& c, const Value& v) { c.propagator.damping = v.f; }},
       {"propagator.diffusion", Kind::Float, Need::Optional, "1.0", "sigma^2/tau", kGt0, {},
        "diffusion coefficient D",
        [](Config& c, const Value& v) { c.propagator.diffusion = v.f; }},
       {"propagator.noise", Kind::Enum, Need::Optional, "\"uniform\"", "", kAny, {"uniform", "gaussian"},
        "distribution of the unit-variance noise",
        [](Config& c, const Value& v) { c.propagator.noise = kNoises[v.idx[0]]; }},
+      {"interaction.type", Kind::Enum, Need::Optional, "\"none\"", "", kAny, {"none", "lj"}, "pair interaction",
+       [](Config& c, const Value& v) { c.interaction.kind = kInteractions[v.idx[0]]; }},
+      {"interaction.cutoff", Kind::Float, Need::Optional, "2.5", "sigma", kGt0, {}, "pair cutoff distance",
+       [](Config& c, const Value& v) { c.interaction.cutoff = v.f; }},
+      {"interaction.skin", Kind::Float, Need::Optional, "0.3", "sigma", kGe0, {}, "neighbour-list skin",
+       [](Config& c, const Value& v) { c.interaction.skin = v.f; }},
+      {"interaction.shift", Kind::Bool, Need::Optional, "false", "", kAny, {},
+       "shift each pair potential to zero at its cutoff",
+       [](Config& c, const Value& v) { c.interaction.shift = v.b; }},
+      {"interaction.mixing", Kind::Enum, Need::Optional, "\"lorentz-berthelot\"", "", kAny,
+       {"lorentz-berthelot", "geometric"}, "mixing rule for pairs not listed in interaction.pairs",
+       [](Config& c, const Value& v) { c.interaction.mixing = kMixings[v.idx[0]]; }},
+      {"interaction.rebuild_check_every", Kind::Int, Need::Optional, "1", "", kGe1, {},
+       "steps between neighbour-list displacement checks",
+       // Checking less often than every 2^31 steps is the same as never.
+       [](Config& c, const Value& v) {
+         c.interaction.rebuild_check_every = static_cast<int>(std::min<std::int64_t>(v.i, INT_MAX));
+       }},
+      {"interaction.pairs", Kind::Pairs, Need::Special, "", "", kAny, {}, "explicit pair coefficients", nullptr},
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
@@ -127,6 +181,11 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) { c.output.dir = v.s; }},
       {"output.thermo_every", Kind::Int, Need::Optional, "100", "", kGe1, {}, "steps between thermo lines",
        [](Config& c, const Value& v) { c.output.thermo_every = v.i; }},
+      {"output.checkpoint_every", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "steps between checkpoints (0: only the one at the end of the run)",
+       [](Config& c, const Value& v) { c.output.checkpoint_every = v.i; }},
+      {"output.checkpoint_keep", Kind::Int, Need::Optional, "2", "", kGe1, {}, "newest checkpoints kept",
+       [](Config& c, const Value& v) { c.output.checkpoint_keep = v.i; }},
   };
   return s;
 }
@@ -243,15 +302,23 @@ std::string one_of(const std::vector<const char*>& values) {
   return s;
 }
 
+// The shape of one element of a Kind::Pairs key.
+constexpr const char* kPairShape =
+    "a table { species = [\"A\", \"B\"], epsilon = float > 0, sigma = float > 0, cutoff = float > 0 (optional) }";
+
 // The "expected ..." phrase for a key, e.g. "an integer >= 0".
 std::string expect(const Spec& s) {
   switch (s.kind) {
     case Kind::Int: return "an integer" + bound_text(s.bound);
     case Kind::Float: return "a float" + bound_text(s.bound);
+    case Kind::Bool: return "true or false";
     case Kind::String: return "a non-empty string";
     case Kind::Enum: return one_of(s.values);
     case Kind::Float3: return "an array of 3 floats" + bound_text(s.bound);
     case Kind::EnumOr3: return one_of(s.values) + ", or an array of 3 of them";
+    case Kind::Strings: return "an array of unique non-empty strings";
+    case Kind::Floats: return "an array of floats" + bound_text(s.bound);
+    case Kind::Pairs: return std::string("an array of inline tables, each ") + kPairShape;
   }
   return "";
 }
@@ -331,6 +398,61 @@ const toml::array& get_array3(const Spec& s, const toml::node& n, const Origin& 
 
 std::string element(int i, const std::string& label) { return "element " + std::to_string(i + 1) + " of " + label; }
 
+const toml::array& get_array(const Spec& s, const toml::node& n, const Origin& o, const std::string& label) {
+  if (!n.is_array()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+  return *n.as_array();
+}
+
+std::string get_name(const toml::node& n, const Origin& o, const std::string& label) {
+  if (!n.is_string()) fail(o, line_of(n, o), label + " is " + type_name(n), "a non-empty string");
+  const std::string& str = n.as_string()->get();
+  if (str.empty()) fail(o, line_of(n, o), label + " is \"\"", "a non-empty string");
+  return str;
+}
+
+// The fields of one interaction.pairs element, as keys of their own (for messages).
+const Spec kPairEpsilon{"epsilon", Kind::Float, Need::Required, "", "epsilon", kGt0, {}, "pair well depth", nullptr};
+const Spec kPairSigma{"sigma", Kind::Float, Need::Required, "", "sigma", kGt0, {}, "pair diameter", nullptr};
+const Spec kPairCutoff{"cutoff", Kind::Float, Need::Optional, "", "sigma", kGt0, {}, "pair cutoff", nullptr};
+
+// One element of interaction.pairs: a table with species (2 names), epsilon,
+// sigma and, optionally, cutoff. Names are checked against species.names later.
+PairValue get_pair(const toml::node& n, const Origin& o, const std::string& label) {
+  const int line = line_of(n, o);
+  if (!n.is_table()) fail(o, line, label + " is " + type_name(n), kPairShape);
+  const toml::table& t = *n.as_table();
+  const std::vector<std::string> fields{"species", "epsilon", "sigma", "cutoff"};
+  for (auto&& [k, v] : t) {
+    const std::string key(k.str());
+    if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
+    std::string what = label + " has unknown key '" + key + "'";
+    const std::string hint = closest_of(key, fields);
+    if (!hint.empty()) what += "; did you mean '" + hint + "'?";
+    fail(o, line_of(v, o), what, kPairShape);
+  }
+  PairValue p;
+  p.line = line;
+  const toml::node* sp = t.get("species");
+  if (!sp) fail(o, line, label + " has no key 'species'", kPairShape);
+  const std::string sp_label = "key 'species' of " + label;
+  if (!sp->is_array()) fail(o, line_of(*sp, o), sp_label + " is " + type_name(*sp), "an array of 2 species names");
+  const toml::array& a = *sp->as_array();
+  if (a.size() != 2)
+    fail(o, line_of(*sp, o), sp_label + " has " + std::to_string(a.size()) + " element" + (a.size() == 1 ? "" : "s"),
+         "an array of 2 species names");
+  for (int j = 0; j < 2; ++j) p.species[j] = get_name(a[j], o, element(j, sp_label));
+  const std::pair<const Spec*, double*> numbers[] = {{&kPairEpsilon, &p.epsilon}, {&kPairSigma, &p.sigma},
+                                                      {&kPairCutoff, &p.cutoff}};
+  for (const auto& [f, dst] : numbers) {
+    const toml::node* fn = t.get(f->key);
+    if (fn)
+      *dst = get_float(*f, *fn, o, std::string("key '") + f->key + "' of " + label);
+    else if (f->need == Need::Required)
+      fail(o, line, label + " has no key '" + f->key + "'", kPairShape);
+  }
+  return p;
+}
+
 Value check(const Spec& s, const toml::node& n, const Origin& o) {
   const std::string label = std::string("key '") + s.key + "'";
   Value v;
@@ -341,6 +463,10 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
       if (!n.is_string()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
       v.s = n.as_string()->get();
       if (v.s.empty()) fail(o, line_of(n, o), label + " is \"\"", expect(s));
+      break;
+    case Kind::Bool:
+      if (!n.is_boolean()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+      v.b = n.as_boolean()->get();
       break;
     case Kind::Enum: v.idx[0] = get_enum(s, n, o, label); break;
     case Kind::Float3: {
@@ -356,6 +482,31 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
         for (int i = 0; i < 3; ++i) v.idx[i] = get_enum(s, a[i], o, element(i, label));
       }
       break;
+    case Kind::Strings: {
+      const toml::array& a = get_array(s, n, o, label);
+      if (a.empty()) fail(o, line_of(n, o), label + " is empty", expect(s));
+      for (int i = 0; i < static_cast<int>(a.size()); ++i) {
+        std::string str = get_name(a[i], o, element(i, label));
+        const auto same = std::find(v.strs.begin(), v.strs.end(), str);
+        if (same != v.strs.end())
+          fail(o, line_of(a[i], o),
+               element(i, label) + " is " + dq(str) + ", as is element " +
+                   std::to_string(same - v.strs.begin() + 1),
+               expect(s));
+        v.strs.push_back(std::move(str));
+      }
+      break;
+    }
+    case Kind::Floats: {
+      const toml::array& a = get_array(s, n, o, label);
+      for (int i = 0; i < static_cast<int>(a.size()); ++i) v.fs.push_back(get_float(s, a[i], o, element(i, label)));
+      break;
+    }
+    case Kind::Pairs: {
+      const toml::array& a = get_array(s, n, o, label);
+      for (int i = 0; i < static_cast<int>(a.size()); ++i) v.pairs.push_back(get_pair(a[i], o, element(i, label)));
+      break;
+    }
   }
   return v;
 }
@@ -430,6 +581,106 @@ std::pair<std::string, Given> parse_override(const std::string& arg) {
   return {key, Given{check(*s, *n, o), o}};
 }
 
+// Applies the schema default of an Optional key (parsed and checked like a deck
+// value, so the schema row is the only place a default lives).
+void apply_default(Config& cfg, const Spec& s) {
+  if (s.need != Need::Optional) return;
+  const toml::table t = toml::parse(std::string("v = ") + s.dflt, std::string_view("built-in default"));
+  s.apply(cfg, check(s, *t.get("v"), Origin{"built-in default", 0, true}));
+}
+
+// Keys `a` and `b` set the same thing. A --set of one replaces the deck's
+// other, as a --set replaces a deck value; both in the deck, or both from
+// --set, is an error.
+void exclusive(Config& cfg, std::map<std::string, Given>& given, const char* a, const char* b,
+               const std::string& expected) {
+  if (!given.count(a) || !given.count(b)) return;
+  const Origin oa = given.at(a).origin;
+  const Origin ob = given.at(b).origin;
+  if (oa.from_set != ob.from_set) {
+    const char* dropped = oa.from_set ? b : a;
+    given.erase(dropped);
+    cfg.key_lines.erase(dropped);
+    apply_default(cfg, spec_of(dropped));
+    return;
+  }
+  const Origin& o = oa.line > ob.line ? oa : ob;
+  fail(o, o.line, std::string("keys '") + a + "' and '" + b + "' are both set", expected);
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + dq(n);
+  return s;
+}
+
+// [species]: one entry per name in every array; defaults fill what is absent.
+void check_species(Config& cfg, const std::map<std::string, Given>& given) {
+  SpeciesConfig& sp = cfg.species;
+  const std::size_t ns = sp.names.size();
+  const auto per_species = [&](const char* key, double each, std::vector<double>& out) {
+    const auto it = given.find(key);
+    if (it == given.end()) {
+      out.assign(ns, each);
+      return;
+    }
+    const Given& g = it->second;
+    const std::size_t n = g.value.fs.size();
+    if (n != ns)
+      fail(g.origin, g.origin.line,
+           std::string("key '") + key + "' has " + std::to_string(n) + " element" + (n == 1 ? "" : "s"),
+           "an array of " + std::to_string(ns) + " float" + (ns == 1 ? "" : "s") + bound_text(spec_of(key).bound) +
+               ", one per name in species.names (" + quoted_list(sp.names) + ")");
+    out = g.value.fs;
+  };
+  per_species("species.mass", cfg.particles.mass, sp.mass);
+  per_species("species.epsilon", 1.0, sp.epsilon);
+  per_species("species.sigma", 1.0, sp.sigma);
+  per_species("species.fraction", 1.0 / static_cast<double>(ns), sp.fraction);
+  double sum = 0.0;
+  for (double f : sp.fraction) sum += f;
+  if (std::abs(sum - 1.0) > 1e-9) {
+    const Given& g = given.at("species.fraction");
+    fail(g.origin, g.origin.line, "key 'species.fraction' sums to " + number(sum),
+         "fractions that sum to 1 (within 1e-9)");
+  }
+}
+
+// interaction.pairs: species names to indices (a <= b), each pair at most once.
+void check_pairs(Config& cfg, const std::map<std::string, Given>& given) {
+  cfg.interaction.pairs.clear();
+  const auto it = given.find("interaction.pairs");
+  if (it == given.end()) return;
+  const Given& g = it->second;
+  const std::vector<std::string>& names = cfg.species.names;
+  const std::string label = "key 'interaction.pairs'";
+  for (std::size_t i = 0; i < g.value.pairs.size(); ++i) {
+    const PairValue& p = g.value.pairs[i];
+    const std::string el = element(static_cast<int>(i), label);
+    std::array<int, 2> idx{};
+    for (int j = 0; j < 2; ++j) {
+      const auto at = std::find(names.begin(), names.end(), p.species[j]);
+      if (at == names.end())
+        fail(g.origin, p.line, el + " names species " + dq(p.species[j]) + ", which is not in species.names",
+             "one of the species.names: " + quoted_list(names));
+      idx[j] = static_cast<int>(at - names.begin());
+    }
+    PairCoefficients c;
+    c.a = std::min(idx[0], idx[1]);
+    c.b = std::max(idx[0], idx[1]);
+    c.epsilon = p.epsilon;
+    c.sigma = p.sigma;
+    c.cutoff = p.cutoff;
+    for (std::size_t k = 0; k < cfg.interaction.pairs.size(); ++k)
+      if (cfg.interaction.pairs[k].a == c.a && cfg.interaction.pairs[k].b == c.b)
+        fail(g.origin, p.line,
+             el + " repeats the pair (" + dq(p.species[0]) + ", " + dq(p.species[1]) + ") of element " +
+                 std::to_string(k + 1),
+             "each pair of species at most once, in either order");
+    cfg.interaction.pairs.push_back(c);
+  }
+}
+
 // Rules that involve more than one key.
 void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::map<std::string, int>& section_line) {
   const auto has = [&](const char* k) { return given.count(k) != 0; };
@@ -442,21 +693,7 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
   // Exactly one of box / density.
   const Spec& box = spec_of("system.box");
   const Spec& density = spec_of("system.density");
-  if (has("system.box") && has("system.density")) {
-    const Origin ob = given.at("system.box").origin;
-    const Origin od = given.at("system.density").origin;
-    if (ob.from_set != od.from_set) {
-      // Both set the box size, so a --set of one replaces the deck's other,
-      // as a --set replaces a deck value.
-      const char* dropped = ob.from_set ? "system.density" : "system.box";
-      given.erase(dropped);
-      cfg.key_lines.erase(dropped);
-    } else {
-      const Origin& o = ob.line > od.line ? ob : od;
-      fail(o, o.line, "keys 'system.box' and 'system.density' are both set",
-           "exactly one of system.box, system.density");
-    }
-  }
+  exclusive(cfg, given, "system.box", "system.density", "exactly one of system.box, system.density");
   if (!has("system.box") && !has("system.density"))
     fail(deck, header("system"), "missing required key 'system.box' or 'system.density'",
          "exactly one of system.box, " + expect_long(box) + ", or system.density, " + expect_long(density));
@@ -488,6 +725,26 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
            "particles.count, or system.box instead of system.density");
     const double l = std::cbrt(static_cast<double>(cfg.particles.count) / g.value.f);
     cfg.system.box = {l, l, l};
+  }
+
+  // At most one of particles.mass / species.mass.
+  exclusive(cfg, given, "particles.mass", "species.mass", "at most one of particles.mass, species.mass");
+  check_species(cfg, given);
+  check_pairs(cfg, given);
+
+  // Ballistic flight ignores forces. Report at the key that made the clash: a
+  // --set one, else the later line.
+  if (cfg.interaction.kind == InteractionKind::LennardJones && cfg.propagator.kind == PropagatorKind::Ballistic) {
+    const Origin oi = given.at("interaction.type").origin;
+    const Origin op = given.at("propagator.type").origin;
+    const bool at_interaction = oi.from_set != op.from_set ? oi.from_set : oi.line >= op.line;
+    const Origin& o = at_interaction ? oi : op;
+    fail(o, o.line,
+         at_interaction
+             ? "key 'interaction.type' is \"lj\", but propagator.type = \"ballistic\" ignores forces; use \"verlet\""
+             : "key 'propagator.type' is \"ballistic\", which ignores the forces of interaction.type = \"lj\"; "
+               "use \"verlet\"",
+         "propagator.type \"verlet\", \"langevin\" or \"brownian\" with interaction.type = \"lj\"");
   }
 }
 
@@ -596,8 +853,7 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
   for (const auto& [key, g] : given)
     if (g.origin.from_set) cfg.key_lines[key] = 0;
 
-  // Given values, else defaults (parsed and checked like a deck value, so the
-  // schema row is the only place a default lives).
+  // Given values, else defaults.
   for (const Spec& s : schema()) {
     const auto it = given.find(s.key);
     if (it != given.end()) {
@@ -606,9 +862,8 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
       const auto h = section_line.find(section_of(s.key));
       fail(Origin{path, 0, false}, h == section_line.end() ? 0 : h->second,
            std::string("missing required key '") + s.key + "'", expect_long(s));
-    } else if (s.need == Need::Optional) {
-      const toml::table t = toml::parse(std::string("v = ") + s.dflt, std::string_view("built-in default"));
-      s.apply(cfg, check(s, *t.get("v"), Origin{"built-in default", 0, true}));
+    } else {
+      apply_default(cfg, s);
     }
   }
 

@@ -4,19 +4,44 @@
 
 #include "io/H5mdReader.hpp"
 #include "kernels/InitialState.hpp"
+#include "src/InputError.hpp"
 
 namespace strata {
 
+MassTable mass_table(const SpeciesConfig& species) {
+  MassTable t{};
+  for (int k = 0; k < kMaxSpecies; ++k) {
+    const double m = k < static_cast<int>(species.mass.size()) ? species.mass[k] : 1.0;
+    t.mass[k] = m;
+    t.inv_mass[k] = 1.0 / m;
+  }
+  return t;
+}
+
+Composition composition_of(const SpeciesConfig& species) {
+  Composition c;
+  c.count = static_cast<int>(species.fraction.size());
+  double sum = 0.0;
+  for (int k = 0; k < c.count; ++k) c.cumulative[k] = (sum += species.fraction[k]);
+  c.cumulative[c.count - 1] = 1.0;  // exactly, whatever the rounding of the sum
+  return c;
+}
+
 namespace {
+
+bool needs_force(const Config& cfg) {
+  return cfg.interaction.kind != InteractionKind::None || cfg.propagator.kind == PropagatorKind::Verlet ||
+         cfg.propagator.kind == PropagatorKind::Langevin;
+}
 
 void place_generated(const Config& cfg, const SlabLayout& layout, int rank, Particles& p) {
   GeneratedPlacement g{cfg.particles.placement, cfg.particles.count, cfg.system.box, cfg.run.seed,
-                       layout.axis(), layout.lo(rank), layout.hi(rank)};
+                       layout.axis(), layout.lo(rank), layout.hi(rank), composition_of(cfg.species)};
   // The last slab also takes coordinate == L (cannot happen for generated
   // sites, which lie in [0, L), but keeps the rule the same as owner()).
   if (rank == layout.ranks() - 1) g.hi = std::nextafter(layout.hi(rank), INFINITY);
   const std::size_t n = count_generated(g);
-  p.allocate(n + n / 64 + 1024);  // headroom: a slab's count fluctuates by ~sqrt(n) per step
+  p.allocate(n + n / 64 + 1024, needs_force(cfg));  // headroom: a slab's count fluctuates by ~sqrt(n) per step
   fill_generated(g, p);
   p.size = n;
 }
@@ -28,7 +53,7 @@ void place_from_file(const Config& cfg, const SlabLayout& layout, int rank, Part
   double lo = rank == 0 ? -INFINITY : layout.lo(rank);
   const H5mdSlabRead r = read_h5md_slab(cfg.particles.file, layout.axis(), lo, hi, wrap);
   const std::size_t n = r.id.size();
-  p.allocate(n + n / 64 + 1024);
+  p.allocate(n + n / 64 + 1024, needs_force(cfg));
   p.size = n;
   has_velocity = !r.velocity.empty();
   auto h_position = Kokkos::create_mirror_view(p.position);
@@ -56,6 +81,10 @@ void place_from_file(const Config& cfg, const SlabLayout& layout, int rank, Part
     }
     h_id(i) = r.id[i];
     h_species(i) = r.species.empty() ? 0 : r.species[i];
+    if (h_species(i) < 0 || h_species(i) >= static_cast<int>(cfg.species.names.size()))
+      throw InputError(cfg.particles.file, 0,
+                       "particle " + std::to_string(r.id[i]) + " has species " + std::to_string(h_species(i)),
+                       "species indices below " + std::to_string(cfg.species.names.size()) + " (species.names)");
   }
   Kokkos::deep_copy(p.position, h_position);
   Kokkos::deep_copy(p.velocity, h_velocity);
@@ -71,18 +100,20 @@ void place_from_file(const Config& cfg, const SlabLayout& layout, int rank, Part
 void initialize_velocities(MPI_Comm comm, const Config& cfg, Particles& p) {
   const double T = cfg.particles.temperature;
   const std::int64_t N = cfg.particles.count;
+  const MassTable masses = mass_table(cfg.species);
   std::array<double, 3> mean{0.0, 0.0, 0.0};
   double scale = 0.0;
   if (T > 0.0) {
-    draw_thermal_velocities(p, cfg.run.seed, T, cfg.particles.mass);
-    std::array<std::int64_t, 3> local = momentum_fixed(p), global{};
-    MPI_Allreduce(local.data(), global.data(), 3, MPI_INT64_T, MPI_SUM, comm);
-    for (int d = 0; d < 3; ++d) mean[d] = static_cast<double>(global[d]) / kVelocityFixedPoint / static_cast<double>(N);
-    std::int64_t local_sq = velocity_square_fixed(p, mean), global_sq = 0;
+    draw_thermal_velocities(p, cfg.run.seed, T, masses);
+    std::array<std::int64_t, 4> local = momentum_fixed(p, masses), global{};
+    MPI_Allreduce(local.data(), global.data(), 4, MPI_INT64_T, MPI_SUM, comm);
+    // Centre-of-mass velocity: total momentum over total mass.
+    for (int d = 0; d < 3; ++d) mean[d] = static_cast<double>(global[d]) / static_cast<double>(global[3]);
+    std::int64_t local_sq = velocity_square_fixed(p, mean, masses), global_sq = 0;
     MPI_Allreduce(&local_sq, &global_sq, 1, MPI_INT64_T, MPI_SUM, comm);
-    const double sum_v2 = static_cast<double>(global_sq) / kVelocityFixedPoint;
+    const double sum_mv2 = static_cast<double>(global_sq) / kVelocityFixedPoint;
     const double dof = N > 1 ? 3.0 * static_cast<double>(N) - 3.0 : 3.0;
-    scale = sum_v2 > 0.0 ? std::sqrt(T * dof / (cfg.particles.mass * sum_v2)) : 0.0;
+    scale = sum_mv2 > 0.0 ? std::sqrt(T * dof / sum_mv2) : 0.0;
   }
   shift_scale_velocities(p, mean, scale, cfg.particles.drift);
 }

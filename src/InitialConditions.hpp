@@ -5,9 +5,14 @@
 
 #include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
+#include "kernels/Species.hpp"
 #include "src/Config.hpp"
 
 namespace strata {
+
+// Kernel-side tables from the deck's species.
+MassTable mass_table(const SpeciesConfig& species);
+Composition composition_of(const SpeciesConfig& species);
 
 // Collective over comm (velocity sums are reduced over ranks).
 Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout);

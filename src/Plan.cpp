@@ -4,6 +4,7 @@
 
 #include "decomposition/SlabLayout.hpp"
 #include "src/InputError.hpp"
+#include "src/Interactions.hpp"
 
 namespace strata {
 
@@ -24,6 +25,12 @@ int line_of(const Config& cfg, const std::string& key) {
 }
 }  // namespace
 
+double halo_width(const Config& cfg) {
+  const bool md = cfg.interaction.kind != InteractionKind::None || cfg.propagator.kind == PropagatorKind::Verlet ||
+                  cfg.propagator.kind == PropagatorKind::Langevin;
+  return md ? max_cutoff(cfg) + cfg.interaction.skin : 0.0;
+}
+
 void check_decomposition(const Config& cfg, int ranks) {
   const int axis = cfg.decomposition.axis;
   const std::string axis_key = "decomposition.axis";
@@ -32,6 +39,29 @@ void check_decomposition(const Config& cfg, int ranks) {
   // Slab bounds must be distinct numbers; with absurd rank counts on a tiny
   // box they would collapse in floating point.
   const SlabLayout layout = SlabLayout::uniform(cfg.system, axis, ranks);
+  const double width = halo_width(cfg);
+  if (width > 0) {
+    // Ghosts come from the adjacent slabs only, and each periodic image is
+    // made once: every slab must be at least a halo thick and every
+    // periodic box length at least two.
+    const char* axes = "xyz";
+    for (int d = 0; d < 3; ++d) {
+      const double L = cfg.system.box[d];
+      if (cfg.system.boundary[d] == Boundary::Periodic && L < 2.0 * width)
+        throw InputError(cfg.deck_path, line_of(cfg, "system.box"),
+                         fmt::format("box length {:.6g} along {} is shorter than twice cutoff + skin ({:.6g})", L,
+                                     axes[d], 2.0 * width),
+                         fmt::format("a periodic box length of at least {:.6g}", 2.0 * width));
+    }
+    const double slab = cfg.system.box[axis] / ranks;
+    if (slab < width) {
+      const long most = static_cast<long>(cfg.system.box[axis] / width);
+      throw InputError(cfg.deck_path, line_of(cfg, axis_key),
+                       fmt::format("{} slabs along {} would be {:.6g} thick, thinner than cutoff + skin = {:.6g}",
+                                   ranks, axes[axis], slab, width),
+                       fmt::format("at most {} rank{} for this box", most, most == 1 ? "" : "s"));
+    }
+  }
   for (int r = 0; r < ranks; ++r)
     if (!(layout.hi(r) > layout.lo(r)))
       throw InputError(cfg.deck_path, line_of(cfg, axis_key),
@@ -55,7 +85,11 @@ std::string describe_plan(const Config& cfg, int ranks) {
   out += fmt::format("propagator   {}, timestep {}, steps {}, seed {}\n",
                      cfg.propagator.kind == PropagatorKind::Brownian ? "brownian" : "ballistic", cfg.run.timestep,
                      cfg.run.steps, cfg.run.seed);
-  out += fmt::format("decomposition {} slab{} along {}\n", ranks, ranks == 1 ? "" : "s", "xyz"[axis]);
+  out += fmt::format("decomposition {} slab{} along {}", ranks, ranks == 1 ? "" : "s", "xyz"[axis]);
+  if (halo_width(cfg) > 0)
+    out += fmt::format(", halo (cutoff + skin) {:.6g}, at most {} ranks for this box", halo_width(cfg),
+                       static_cast<long>(s.box[axis] / halo_width(cfg)));
+  out += "\n";
   double max_particles = 0;
   for (int r = 0; r < ranks; ++r) {
     // Uniform density estimate; lattices and files differ by at most a layer.

@@ -7,6 +7,9 @@
 
 namespace strata {
 
+// Halo width (largest cutoff + skin) for interacting runs, 0 otherwise.
+double halo_width(const Config& cfg);
+
 // Throws InputError (naming the deck key's line) if the deck cannot be
 // split into `ranks` slabs.
 void check_decomposition(const Config& cfg, int ranks);

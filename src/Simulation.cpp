@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,44 +12,28 @@
 #include <vector>
 
 #include "decomposition/CommStats.hpp"
+#include "decomposition/HaloExchange.hpp"
 #include "decomposition/Migration.hpp"
 #include "decomposition/SlabLayout.hpp"
 #include "io/H5mdWriter.hpp"
 #include "io/ThermoLog.hpp"
+#include "kernels/Integrators.hpp"
+#include "kernels/LennardJones.hpp"
+#include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/Propagator.hpp"
 #include "src/Failure.hpp"
 #include "src/InitialConditions.hpp"
+#include "src/Interactions.hpp"
 
 namespace strata {
 
 namespace {
 
-struct Timers {
-  double setup = 0, propagate = 0, migrate = 0, output = 0, loop = 0;
-};
-
 double peak_rss_bytes() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
-}
-
-// Global particle count; a mismatch with the initial count is a bug that must
-// stop the run, naming the step and the per-rank counts.
-std::int64_t check_particle_count(MPI_Comm comm, const Particles& p, std::int64_t expected, std::int64_t step) {
-  const std::int64_t local = static_cast<std::int64_t>(p.size);
-  std::int64_t total = 0;
-  MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, comm);
-  if (total == expected) return total;
-  int ranks = 1;
-  MPI_Comm_size(comm, &ranks);
-  std::vector<std::int64_t> counts(ranks);
-  MPI_Allgather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm);
-  std::string per_rank;
-  for (int r = 0; r < ranks; ++r) per_rank += fmt::format("{}rank {}: {}", r ? ", " : "", r, counts[r]);
-  throw CollectiveFailure(fmt::format("particle count changed at step {}: expected {}, found {} ({})", step, expected,
-                                      total, per_rank));
 }
 
 struct Reduced {
@@ -63,130 +48,354 @@ Reduced mean_max(MPI_Comm comm, double v) {
   return {sum / ranks, mx};
 }
 
+struct Timers {
+  double setup = 0, propagate = 0, comm = 0, force = 0, output = 0, loop = 0;
+};
+
+const std::vector<std::string> kThermoColumns = {"step",          "time",           "particles",
+                                                 "temperature",   "kinetic_energy", "potential_energy",
+                                                 "total_energy",  "pressure",       "msd",
+                                                 "imbalance"};
+
+// One run: owns the particles and every piece that acts on them.
+class Simulation {
+ public:
+  Simulation(MPI_Comm comm, const Config& cfg);
+  void run();
+
+ private:
+  // Forces and the velocity-Verlet family need ghosts and neighbour lists.
+  bool interacting() const {
+    return cfg_.interaction.kind != InteractionKind::None || cfg_.propagator.kind == PropagatorKind::Verlet ||
+           cfg_.propagator.kind == PropagatorKind::Langevin;
+  }
+  void free_step(std::int64_t step);
+  void md_step(std::int64_t step);
+  void rebuild();
+  void compute_forces(std::int64_t step, bool with_sums);
+  void thermostat(std::int64_t step);
+  void check_particle_count(std::int64_t step);
+  void write_thermo(std::int64_t step);
+  void write_summary(double wall);
+
+  MPI_Comm comm_;
+  const Config& cfg_;
+  int rank_ = 0, ranks_ = 1;
+  SlabLayout layout_;
+  BoxGeometry geom_;
+  MassTable masses_;
+  Particles particles_;
+  std::unique_ptr<Propagator> propagator_;  // free particles
+  Migration migration_;
+  CommStats stats_;
+  Timers timers_;
+  ThermoLog thermo_;
+  std::filesystem::path out_dir_;
+  std::int64_t first_step_ = 0, last_step_ = 0;
+  double t_loop_start_ = 0;
+
+  // Interacting particles only.
+  PairTable pairs_{};
+  std::unique_ptr<HaloExchange> halo_;
+  NeighborList neighbors_;
+  FloatVec3View since_build_;  // positions at the last rebuild
+  double skin_ = 0;
+  PairSums pair_sums_;
+  long long rebuilds_ = 0;
+};
+
+Simulation::Simulation(MPI_Comm comm, const Config& cfg)
+    : comm_(comm),
+      cfg_(cfg),
+      layout_(SlabLayout::uniform(cfg.system, cfg.decomposition.axis, [comm] {
+        int n = 1;
+        MPI_Comm_size(comm, &n);
+        return n;
+      }())),
+      migration_(comm, layout_),
+      thermo_(
+          (std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), kThermoColumns,
+          [comm] {
+            int r = 0;
+            MPI_Comm_rank(comm, &r);
+            return r == 0;
+          }()),
+      out_dir_(cfg.output.dir) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &ranks_);
+  geom_ = layout_.geometry(rank_);
+  masses_ = mass_table(cfg_.species);
+  particles_ = build_initial_particles(comm_, cfg_, layout_);
+  last_step_ = cfg_.run.steps;
+  if (interacting()) {
+    pairs_ = make_pair_table(cfg_);
+    skin_ = cfg_.interaction.skin;
+    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_);
+  } else {
+    propagator_ = make_propagator(cfg_);
+  }
+}
+
+// Free particles: propagate (wrapping, counting leavers), then migrate.
+void Simulation::free_step(std::int64_t step) {
+  const double t0 = MPI_Wtime();
+  const std::size_t leavers = propagator_->advance(particles_, geom_, step);
+  const double t1 = MPI_Wtime();
+  migration_.exchange(particles_, static_cast<std::int64_t>(leavers), stats_);
+  timers_.propagate += t1 - t0;
+  timers_.comm += MPI_Wtime() - t1;
+}
+
+// Wrap into the box, migrate, rebuild ghosts and the neighbour list.
+void Simulation::rebuild() {
+  std::size_t leavers = 0;
+  Kokkos::parallel_reduce("WrapAndCount", Kokkos::RangePolicy<ExecSpace>(0, particles_.size),
+                          WrapAndCount{particles_.position, particles_.image, geom_}, leavers);
+  particles_.ghosts = 0;
+  migration_.exchange(particles_, static_cast<std::int64_t>(leavers), stats_);
+  halo_->build(particles_, stats_);
+  if (since_build_.extent(0) < particles_.size)
+    since_build_ = FloatVec3View(Kokkos::view_alloc(std::string("since_build"), Kokkos::WithoutInitializing),
+                                 particles_.size + particles_.size / 8 + 64);
+  const auto from = particles_.position;
+  const auto to = since_build_;
+  Kokkos::parallel_for(
+      "CopySinceBuild", Kokkos::RangePolicy<ExecSpace>(0, particles_.size), KOKKOS_LAMBDA(const std::size_t i) {
+        for (int d = 0; d < 3; ++d) to(i, d) = static_cast<float>(from(i, d));
+      });
+  const int axis = layout_.axis();
+  const double w = halo_->width();
+  BinningBox box{};
+  for (int d = 0; d < 3; ++d) {
+    const bool pad = geom_.periodic[d] || d == axis;
+    box.lo[d] = d == axis ? layout_.lo(rank_) - w : (pad ? -w : 0.0);
+    box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
+  }
+  neighbors_.build(particles_.position, static_cast<int>(particles_.size),
+                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_);
+  ++rebuilds_;
+}
+
+void Simulation::compute_forces(std::int64_t, bool with_sums) {
+  pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
+}
+
+void Simulation::thermostat(std::int64_t step) {
+  const auto& pc = cfg_.propagator;
+  const auto& p = particles_;
+  const auto policy = Kokkos::RangePolicy<ExecSpace>(0, p.size);
+  const double c1 = std::exp(-cfg_.run.timestep / pc.damping);
+  const auto s = static_cast<std::uint64_t>(step);
+  if (pc.noise == Noise::Gaussian)
+    Kokkos::parallel_for("LangevinVelocity", policy,
+                         LangevinVelocity<true>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
+                                                cfg_.run.seed, s});
+  else
+    Kokkos::parallel_for("LangevinVelocity", policy,
+                         LangevinVelocity<false>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
+                                                 cfg_.run.seed, s});
+}
+
+// Interacting particles: first half (velocity-Verlet kick-drift, or a
+// Brownian move under the last forces) -> rebuild if any particle moved more
+// than half the skin (decided globally), else refresh ghost positions ->
+// forces -> second half-kick (-> Langevin velocity update for NVT).
+void Simulation::md_step(std::int64_t step) {
+  auto& p = particles_;
+  const double dt = cfg_.run.timestep;
+  const double t0 = MPI_Wtime();
+  double max_sq = 0.0;
+  const auto policy = Kokkos::RangePolicy<ExecSpace>(0, p.size);
+  if (cfg_.propagator.kind == PropagatorKind::Brownian) {
+    const double D = cfg_.propagator.diffusion, kT = cfg_.propagator.temperature;
+    const double amp = std::sqrt(2.0 * D * dt);
+    if (cfg_.propagator.noise == Noise::Gaussian)
+      Kokkos::parallel_reduce("BrownianForceStep", policy,
+                              BrownianForceStep<true>{p.position, p.velocity, p.force, since_build_, p.id, geom_,
+                                                      D * dt / kT, amp, cfg_.run.seed,
+                                                      static_cast<std::uint64_t>(step)},
+                              Kokkos::Max<double>(max_sq));
+    else
+      Kokkos::parallel_reduce("BrownianForceStep", policy,
+                              BrownianForceStep<false>{p.position, p.velocity, p.force, since_build_, p.id, geom_,
+                                                       D * dt / kT, amp, cfg_.run.seed,
+                                                       static_cast<std::uint64_t>(step)},
+                              Kokkos::Max<double>(max_sq));
+  } else {
+    Kokkos::parallel_reduce("KickDrift", policy,
+                            KickDrift{p.position, p.velocity, p.force, since_build_, p.species, masses_, geom_, dt},
+                            Kokkos::Max<double>(max_sq));
+  }
+  const double t1 = MPI_Wtime();
+
+  bool rebuild_now = false;
+  if (step % cfg_.interaction.rebuild_check_every == 0) {
+    int local = max_sq > 0.25 * skin_ * skin_ ? 1 : 0, any = 0;
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+    rebuild_now = any != 0;
+  }
+  if (rebuild_now)
+    rebuild();
+  else
+    halo_->update(p, stats_);
+  const double t2 = MPI_Wtime();
+
+  const bool thermo_step = step % cfg_.output.thermo_every == 0 || step == last_step_;
+  compute_forces(step, thermo_step);
+  // A rebuild migrates particles: the owned count may have changed.
+  if (cfg_.propagator.kind != PropagatorKind::Brownian)
+    Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+                         Kick{p.velocity, p.force, p.species, masses_, dt});
+  if (cfg_.propagator.kind == PropagatorKind::Langevin) thermostat(step);
+  Kokkos::fence();
+  const double t3 = MPI_Wtime();
+  timers_.propagate += t1 - t0;
+  timers_.comm += t2 - t1;
+  timers_.force += t3 - t2;
+}
+
+void Simulation::check_particle_count(std::int64_t step) {
+  const std::int64_t local = static_cast<std::int64_t>(particles_.size);
+  std::int64_t total = 0;
+  MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, comm_);
+  if (total == cfg_.particles.count) return;
+  std::vector<std::int64_t> counts(ranks_);
+  MPI_Allgather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
+  std::string per_rank;
+  for (int r = 0; r < ranks_; ++r) per_rank += fmt::format("{}rank {}: {}", r ? ", " : "", r, counts[r]);
+  throw CollectiveFailure(fmt::format("particle count changed at step {}: expected {}, found {} ({})", step,
+                                      cfg_.particles.count, total, per_rank));
+}
+
+void Simulation::write_thermo(std::int64_t step) {
+  const double t0 = MPI_Wtime();
+  check_particle_count(step);
+  const double box[3] = {cfg_.system.box[0], cfg_.system.box[1], cfg_.system.box[2]};
+  const LocalObservables local = local_observables(particles_, masses_, box);
+  double sums[4] = {local.kinetic, local.square_disp, pair_sums_.energy, pair_sums_.virial}, global[4] = {};
+  MPI_Allreduce(sums, global, 4, MPI_DOUBLE, MPI_SUM, comm_);
+  const double n_local = static_cast<double>(particles_.size);
+  double n_max = 0;
+  MPI_Allreduce(&n_local, &n_max, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  const double N = static_cast<double>(cfg_.particles.count);
+  const double volume = box[0] * box[1] * box[2];
+  const double dof = N > 1 ? 3.0 * N - 3.0 : 3.0;  // momentum is conserved: 3 fewer
+  const double temperature = 2.0 * global[0] / dof;
+  const double pressure = (2.0 * global[0] + global[3]) / (3.0 * volume);
+  const double ke = global[0] / N, pe = global[2] / N;
+  const double time = step * cfg_.run.timestep;
+  thermo_.write_row({static_cast<double>(step), time, N, temperature, ke, pe, ke + pe, pressure, global[1] / N,
+                     n_max / (N / ranks_)});
+  if (rank_ == 0) {
+    const double elapsed = MPI_Wtime() - t_loop_start_;
+    const double done = static_cast<double>(step - first_step_);
+    const double rate = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
+    const double pct = last_step_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(last_step_) : 100.0;
+    std::printf("step %8lld/%lld %5.1f%%  T %-9.5g KE %-10.6g PE %-10.6g E %-11.7g P %-9.5g MSD %-9.4g %8.3g atom-steps/s\n",
+                static_cast<long long>(step), static_cast<long long>(last_step_), pct, temperature, ke, pe, ke + pe,
+                pressure, global[1] / N, rate * N);
+    std::fflush(stdout);
+  }
+  timers_.output += MPI_Wtime() - t0;
+}
+
+void Simulation::run() {
+  const double t_start = MPI_Wtime();
+  check_particle_count(first_step_);
+  if (interacting()) {
+    rebuild();
+    compute_forces(first_step_, true);
+  }
+  if (rank_ == 0)
+    std::printf("strata: %s, %lld particles, %d rank%s, slabs along %c, steps %lld..%lld\n",
+                interacting() ? "lennard-jones" : propagator_->name(), static_cast<long long>(cfg_.particles.count),
+                ranks_, ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], static_cast<long long>(first_step_),
+                static_cast<long long>(last_step_));
+  timers_.setup = MPI_Wtime() - t_start;
+  t_loop_start_ = MPI_Wtime();
+  write_thermo(first_step_);
+  for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
+    if (interacting())
+      md_step(step);
+    else
+      free_step(step);
+    if (step % cfg_.output.thermo_every == 0 || step == last_step_) write_thermo(step);
+  }
+  timers_.loop = MPI_Wtime() - t_loop_start_;
+
+  // Final state: wrapped into the box on its owning rank, one H5MD frame.
+  const double t_final = MPI_Wtime();
+  if (interacting()) rebuild();
+  H5mdFrameInfo info{last_step_, last_step_ * cfg_.run.timestep, cfg_.system.box, cfg_.system.boundary};
+  write_h5md_frame(comm_, (out_dir_ / "final.h5").string(), particles_, info, STRATA_VERSION);
+  timers_.output += MPI_Wtime() - t_final;
+  write_summary(MPI_Wtime() - t_start);
+}
+
+void Simulation::write_summary(double wall) {
+  const double steps_run = static_cast<double>(last_step_ - first_step_);
+  const double per_step = steps_run > 0 ? 1.0 / steps_run : 0.0;
+  const Reduced msgs = mean_max(comm_, static_cast<double>(stats_.messages) * per_step);
+  const Reduced bytes = mean_max(comm_, static_cast<double>(stats_.bytes) * per_step);
+  const Reduced migrated = mean_max(comm_, static_cast<double>(stats_.particles_migrated) * per_step);
+  const Reduced rounds = mean_max(comm_, static_cast<double>(stats_.hops) * per_step);
+  const Reduced t_prop = mean_max(comm_, timers_.propagate);
+  const Reduced t_comm = mean_max(comm_, timers_.comm);
+  const Reduced t_force = mean_max(comm_, timers_.force);
+  const Reduced t_out = mean_max(comm_, timers_.output);
+  const Reduced t_wait = mean_max(comm_, stats_.wait_seconds);
+  const Reduced rss = mean_max(comm_, peak_rss_bytes());
+  const double rss_total = rss.mean * ranks_;
+  const double N = static_cast<double>(std::max<std::int64_t>(cfg_.particles.count, 1));
+  const double steps_per_s = timers_.loop > 0 ? steps_run / timers_.loop : 0.0;
+  const double psteps = steps_per_s * static_cast<double>(cfg_.particles.count);
+  if (rank_ != 0) return;
+  const double loop = timers_.loop;
+  const double other = std::max(0.0, loop - t_prop.mean - t_comm.mean - t_force.mean - t_out.mean);
+  auto pct = [&](double t) { return loop > 0 ? 100.0 * t / loop : 0.0; };
+  std::printf("\nRun summary\n");
+  std::printf("  wall time          %.3f s (setup %.3f s, step loop %.3f s)\n", wall, timers_.setup, loop);
+  std::printf("  steps/s            %.4g\n", steps_per_s);
+  std::printf("  particle-steps/s   %.4g\n", psteps);
+  std::printf("  time breakdown     propagate %.1f%%  %s %.1f%%  forces %.1f%%  output %.1f%%  other %.1f%% "
+              "(mean over ranks)\n",
+              pct(t_prop.mean), interacting() ? "migrate+halo" : "migrate", pct(t_comm.mean), pct(t_force.mean),
+              pct(t_out.mean), pct(other));
+  std::printf("  waiting on MPI     %.1f%% of the step loop (mean; max %.1f%%)\n", pct(t_wait.mean), pct(t_wait.max));
+  if (interacting())
+    std::printf("  neighbour lists    %lld builds (%.3g steps per build)\n", rebuilds_,
+                rebuilds_ > 0 ? steps_run / static_cast<double>(rebuilds_) : 0.0);
+  std::printf("  migration          %.3g particles/rank/step (max %.3g), %.3g exchange rounds/step\n", migrated.mean,
+              migrated.max, rounds.mean);
+  std::printf("  communication      %.3g messages/rank/step (max %.3g), %.4g bytes/rank/step (max %.4g)\n", msgs.mean,
+              msgs.max, bytes.mean, bytes.max);
+  std::printf("  peak memory        %.1f MB per rank (max %.1f MB), %.1f B/particle over all ranks\n", rss.mean / 1e6,
+              rss.max / 1e6, rss_total / N);
+  std::printf("  output             %s\n", out_dir_.string().c_str());
+  std::fflush(stdout);
+
+  std::ofstream js(out_dir_ / "summary.json");
+  js << fmt::format(
+      "{{\n  \"ranks\": {},\n  \"particles\": {},\n  \"steps\": {},\n  \"wall_s\": {:.6g},\n  \"loop_s\": {:.6g},\n"
+      "  \"steps_per_s\": {:.6g},\n  \"particle_steps_per_s\": {:.6g},\n"
+      "  \"time_s\": {{\"propagate\": {:.6g}, \"communicate\": {:.6g}, \"forces\": {:.6g}, \"output\": {:.6g}, "
+      "\"mpi_wait\": {:.6g}}},\n"
+      "  \"neighbor_builds\": {},\n"
+      "  \"messages_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
+      "  \"bytes_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
+      "  \"migrated_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
+      "  \"peak_rss_bytes\": {{\"mean\": {:.6g}, \"max\": {:.6g}, \"total\": {:.6g}}},\n"
+      "  \"peak_bytes_per_particle\": {:.6g}\n}}\n",
+      ranks_, cfg_.particles.count, last_step_ - first_step_, wall, loop, steps_per_s, psteps, t_prop.mean,
+      t_comm.mean, t_force.mean, t_out.mean, t_wait.mean, rebuilds_, msgs.mean, msgs.max, bytes.mean, bytes.max,
+      migrated.mean, migrated.max, rss.mean, rss.max, rss_total, rss_total / N);
+}
+
 }  // namespace
 
 void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions&) {
-  int rank = 0, ranks = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &ranks);
-  const bool root = rank == 0;
-  const double t_start = MPI_Wtime();
-  Timers timers;
-
-  const SlabLayout layout = SlabLayout::uniform(cfg.system, cfg.decomposition.axis, ranks);
-  const BoxGeometry geom = layout.geometry(rank);
-  Particles particles = build_initial_particles(comm, cfg, layout);
-  const std::int64_t n_total = cfg.particles.count;
-  check_particle_count(comm, particles, n_total, 0);
-
-  auto propagator = make_propagator(cfg);
-  Migration migration(comm, layout);
-  CommStats comm_stats;
-
-  const std::filesystem::path out_dir(cfg.output.dir);
-  ThermoLog thermo((out_dir / "thermo.csv").string(), {"step", "time", "particles", "kinetic_energy", "msd"}, root);
-  const double dt = cfg.run.timestep;
-  const double box[3] = {cfg.system.box[0], cfg.system.box[1], cfg.system.box[2]};
-  const std::int64_t first_step = 0;
-  const std::int64_t last_step = cfg.run.steps;
-  double t_loop_start = 0;
-
-  auto write_thermo = [&](std::int64_t step) {
-    const double t0 = MPI_Wtime();
-    check_particle_count(comm, particles, n_total, step);
-    const LocalObservables local = local_observables(particles, cfg.particles.mass, box);
-    double sums[2] = {local.kinetic, local.square_disp}, global[2] = {0, 0};
-    MPI_Allreduce(sums, global, 2, MPI_DOUBLE, MPI_SUM, comm);
-    const double N = static_cast<double>(n_total);
-    const double ke = global[0] / N, msd = global[1] / N;
-    thermo.write_row({static_cast<double>(step), step * dt, N, ke, msd});
-    if (root) {
-      const double elapsed = MPI_Wtime() - t_loop_start;
-      const double done = static_cast<double>(step - first_step);
-      const double rate = step > first_step && elapsed > 0 ? done / elapsed : 0.0;
-      const double pct = last_step > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(last_step) : 100.0;
-      std::printf("step %8lld/%lld %5.1f%%  time %-10.4g particles %lld  KE/N %-10.6g MSD %-10.6g %9.3g particle-steps/s\n",
-                  static_cast<long long>(step), static_cast<long long>(last_step), pct, step * dt,
-                  static_cast<long long>(n_total), ke, msd, rate * N);
-      std::fflush(stdout);
-    }
-    timers.output += MPI_Wtime() - t0;
-  };
-
-  if (root)
-    std::printf("strata: %s, %lld particles, %d rank%s, slabs along %c, steps %lld..%lld\n", propagator->name(),
-                static_cast<long long>(n_total), ranks, ranks == 1 ? "" : "s", "xyz"[layout.axis()],
-                static_cast<long long>(first_step), static_cast<long long>(last_step));
-  timers.setup = MPI_Wtime() - t_start;
-  t_loop_start = MPI_Wtime();
-  write_thermo(first_step);
-
-  for (std::int64_t step = first_step + 1; step <= last_step; ++step) {
-    double t0 = MPI_Wtime();
-    const std::size_t leavers = propagator->advance(particles, geom, step);
-    double t1 = MPI_Wtime();
-    migration.exchange(particles, static_cast<std::int64_t>(leavers), comm_stats);
-    double t2 = MPI_Wtime();
-    timers.propagate += t1 - t0;
-    timers.migrate += t2 - t1;
-    if (step % cfg.output.thermo_every == 0 || step == last_step) write_thermo(step);
-  }
-  timers.loop = MPI_Wtime() - t_loop_start;
-
-  // Final state: one H5MD frame, written collectively.
-  const double t_final = MPI_Wtime();
-  H5mdFrameInfo info{last_step, last_step * dt, cfg.system.box, cfg.system.boundary};
-  write_h5md_frame(comm, (out_dir / "final.h5").string(), particles, info, STRATA_VERSION);
-  timers.output += MPI_Wtime() - t_final;
-
-  // Summary: figures from every rank, printed by rank 0.
-  const double wall = MPI_Wtime() - t_start;
-  const double steps_run = static_cast<double>(last_step - first_step);
-  const double per_step = steps_run > 0 ? 1.0 / steps_run : 0.0;
-  const Reduced msgs = mean_max(comm, static_cast<double>(comm_stats.messages) * per_step);
-  const Reduced bytes = mean_max(comm, static_cast<double>(comm_stats.bytes) * per_step);
-  const Reduced migrated = mean_max(comm, static_cast<double>(comm_stats.particles_migrated) * per_step);
-  const Reduced hops = mean_max(comm, static_cast<double>(comm_stats.hops) * per_step);
-  const Reduced t_prop = mean_max(comm, timers.propagate);
-  const Reduced t_mig = mean_max(comm, timers.migrate);
-  const Reduced t_out = mean_max(comm, timers.output);
-  const Reduced rss = mean_max(comm, peak_rss_bytes());
-  const double rss_total = rss.mean * ranks;
-  const double loop_time = timers.loop + (MPI_Wtime() - t_final);
-  const double steps_per_s = timers.loop > 0 ? steps_run / timers.loop : 0.0;
-  const double psteps = steps_per_s * static_cast<double>(n_total);
-  if (root) {
-    const double other = std::max(0.0, loop_time - t_prop.mean - t_mig.mean - t_out.mean);
-    auto pct = [&](double t) { return loop_time > 0 ? 100.0 * t / loop_time : 0.0; };
-    std::printf("\nRun summary\n");
-    std::printf("  wall time          %.3f s (setup %.3f s, step loop %.3f s)\n", wall, timers.setup, timers.loop);
-    std::printf("  steps/s            %.4g\n", steps_per_s);
-    std::printf("  particle-steps/s   %.4g\n", psteps);
-    std::printf("  time breakdown     propagate %.1f%%  migrate %.1f%%  output %.1f%%  other %.1f%% (mean over ranks)\n",
-                pct(t_prop.mean), pct(t_mig.mean), pct(t_out.mean), pct(other));
-    std::printf("  migration          %.3g particles/rank/step (max %.3g), %.3g exchange rounds/step\n", migrated.mean,
-                migrated.max, hops.mean);
-    std::printf("  communication      %.3g messages/rank/step (max %.3g), %.4g bytes/rank/step (max %.4g)\n",
-                msgs.mean, msgs.max, bytes.mean, bytes.max);
-    std::printf("  peak memory        %.1f MB per rank (max %.1f MB), %.1f B/particle over all ranks\n",
-                rss.mean / 1e6, rss.max / 1e6, rss_total / static_cast<double>(std::max<std::int64_t>(n_total, 1)));
-    std::printf("  output             %s\n", out_dir.string().c_str());
-    std::fflush(stdout);
-
-    std::ofstream js(out_dir / "summary.json");
-    js << fmt::format(
-        "{{\n  \"ranks\": {},\n  \"particles\": {},\n  \"steps\": {},\n  \"wall_s\": {:.6g},\n  \"loop_s\": {:.6g},\n"
-        "  \"steps_per_s\": {:.6g},\n  \"particle_steps_per_s\": {:.6g},\n"
-        "  \"time_s\": {{\"propagate\": {:.6g}, \"migrate\": {:.6g}, \"output\": {:.6g}}},\n"
-        "  \"messages_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-        "  \"bytes_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-        "  \"migrated_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-        "  \"peak_rss_bytes\": {{\"mean\": {:.6g}, \"max\": {:.6g}, \"total\": {:.6g}}},\n"
-        "  \"peak_bytes_per_particle\": {:.6g}\n}}\n",
-        ranks, n_total, last_step - first_step, wall, timers.loop, steps_per_s, psteps, t_prop.mean, t_mig.mean,
-        t_out.mean, msgs.mean, msgs.max, bytes.mean, bytes.max, migrated.mean, migrated.max, rss.mean, rss.max,
-        rss_total, rss_total / static_cast<double>(std::max<std::int64_t>(n_total, 1)));
-  }
+  Simulation sim(comm, cfg);
+  sim.run();
 }
 
 }  // namespace strata

@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <Kokkos_Core.hpp>
 #include <climits>
 #include <cmath>
@@ -78,9 +79,8 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
       if (std::abs(info.box[d] - cfg.system.box[d]) > 1e-12 * std::abs(info.box[d])) {
         const auto it = cfg.key_lines.find("system.box");
         throw strata::InputError(cfg.deck_path, it == cfg.key_lines.end() ? 0 : it->second,
-                                 "system.box does not match the box of " + cfg.particles.file + " (" +
-                                     std::to_string(info.box[0]) + ", " + std::to_string(info.box[1]) + ", " +
-                                     std::to_string(info.box[2]) + ")",
+                                 fmt::format("system.box does not match the box of {} ({:.17g}, {:.17g}, {:.17g})",
+                                             cfg.particles.file, info.box[0], info.box[1], info.box[2]),
                                  "the box the particles were written in");
       }
   }

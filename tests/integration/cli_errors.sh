@@ -71,6 +71,29 @@ expect_input_error "command line" "$STRATA" run
 expect_input_error "command line" "$STRATA" validate "$good" --ranks notanumber
 expect_input_error "cannot decompose over 0 ranks" "$STRATA" validate "$good" --ranks 0
 
+# Slabs thinner than cutoff + skin are refused, by validate and by run,
+# naming the most ranks the box allows (box 8.4: 3 slabs of 2.8).
+write_deck "$WORK/lj.toml" <<'TOML'
+[system]
+box = [8.4, 8.4, 8.4]
+[particles]
+count = 500
+placement = "fcc"
+[interaction]
+type = "lj"
+[propagator]
+type = "verlet"
+[run]
+steps = 5
+timestep = 0.005
+TOML
+"$STRATA" validate "$WORK/lj.toml" --ranks 3 >/dev/null || fail "3 slabs of 2.8 are thick enough"
+expect_input_error "lj.toml: 4 slabs along x would be 2.1 thick, thinner than cutoff \+ skin = 2.8 \(expected at most 3 ranks" \
+  "$STRATA" validate "$WORK/lj.toml" --ranks 4
+expect_input_error "at most 3 ranks" strata_np 4 run "$WORK/lj.toml" --output "$WORK/never"
+expect_input_error "box length 5 along y is shorter than twice cutoff \+ skin" \
+  "$STRATA" validate "$WORK/lj.toml" --set 'system.box=[8.4, 5.0, 8.4]'
+
 # Help and version succeed.
 "$STRATA" --help >"$WORK/help" && grep -q "validate" "$WORK/help" || fail "--help"
 "$STRATA" run --help >"$WORK/help" && grep -q -- "--set" "$WORK/help" || fail "run --help"

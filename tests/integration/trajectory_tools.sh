@@ -20,7 +20,8 @@ make_trajectory() {
 }
 tool() { "$PYTHON" "$POST/$1.py" "${@:2}"; }
 
-ARGS=(--cells 4 --lattice 1.6 --frames 6 --every 10 --thermo-every 5 --dt 0.01 --speed 2)
+ARGS=(--cells 4 --lattice 1.6 --frames 6 --every 10 --thermo-every 5 --dt 0.01 --speed 2
+  --fields velocity,image,id,species,force)
 N=256
 T="$WORK/full"
 make_trajectory 3 "$T" "${ARGS[@]}" >/dev/null || fail "make_trajectory on 3 ranks"
@@ -156,7 +157,7 @@ import h5py
 import numpy as np
 with h5py.File(sys.argv[1], "r") as k, h5py.File(sys.argv[2], "r") as t:
     assert list(k["particles/all/position/step"]) == [0, 10, 20, 30]
-    for e in ("position", "velocity", "image", "id", "species"):
+    for e in ("position", "velocity", "image", "id", "species", "force"):
         assert np.array_equal(k[f"particles/all/{e}/value"][:], t[f"particles/all/{e}/value"][:4]), e
 PY
 "$PYTHON" "$PYDIR/check_xdmf.py" "$K/trajectory.xmf" "$K/trajectory.h5" >/dev/null || fail "killed run's XDMF"

@@ -18,7 +18,7 @@ import h5py
 import numpy as np
 
 NUMBER_TYPES = {("Float", 8): np.float64, ("Float", 4): np.float32, ("Int", 4): np.int32, ("Int", 8): np.int64}
-ELEMENTS = {"velocity": 3, "image": 3, "id": 1, "species": 1}
+ELEMENTS = {"velocity": 3, "image": 3, "id": 1, "species": 1, "force": 3}
 
 
 def main():

@@ -36,6 +36,12 @@ const char* kMinimal =
     "steps = 50\n"                // 11
     "timestep = 0.01\n";          // 12
 
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
+  return text;
+}
+
 class DeckTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -118,10 +124,26 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "temperature = 1.5\n"
                                  "drift = [0.5, -1, 2.0]\n"
                                  "mass = 2.0\n"
+                                 "[species]\n"
+                                 "names = [\"big\", \"small\"]\n"
+                                 "epsilon = [1.0, 0.5]\n"
+                                 "sigma = [1.0, 0.88]\n"
+                                 "fraction = [0.25, 0.75]\n"
                                  "[propagator]\n"
-                                 "type = \"ballistic\"\n"
+                                 "type = \"langevin\"\n"
+                                 "temperature = 0.75\n"
+                                 "damping = 2\n"
                                  "diffusion = 0.25\n"
                                  "noise = \"gaussian\"\n"
+                                 "[interaction]\n"
+                                 "type = \"lj\"\n"
+                                 "cutoff = 3.0\n"
+                                 "skin = 0.5\n"
+                                 "shift = true\n"
+                                 "mixing = \"geometric\"\n"
+                                 "rebuild_check_every = 10\n"
+                                 "pairs = [{ species = [\"small\", \"big\"], epsilon = 1.5, sigma = 0.8, cutoff = 2.0 },\n"
+                                 "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
                                  "[run]\n"
@@ -130,7 +152,9 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "seed = 9007199254740993\n"
                                  "[output]\n"
                                  "dir = \"out/x\"\n"
-                                 "thermo_every = 7\n");
+                                 "thermo_every = 7\n"
+                                 "checkpoint_every = 50\n"
+                                 "checkpoint_keep = 3\n");
   const Config c = load_deck(path);
   // (1000 / 0.125)^(1/3) = 20
   for (double l : c.system.box) EXPECT_NEAR(l, 20.0, 1e-12);
@@ -140,16 +164,267 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.particles.temperature, 1.5);
   EXPECT_EQ(c.particles.drift, (std::array<double, 3>{0.5, -1.0, 2.0}));
   EXPECT_EQ(c.particles.mass, 2.0);
-  EXPECT_EQ(c.propagator.kind, PropagatorKind::Ballistic);
+  EXPECT_EQ(c.species.names, (std::vector<std::string>{"big", "small"}));
+  EXPECT_EQ(c.species.mass, (std::vector<double>{2.0, 2.0}));  // particles.mass for every species
+  EXPECT_EQ(c.species.epsilon, (std::vector<double>{1.0, 0.5}));
+  EXPECT_EQ(c.species.sigma, (std::vector<double>{1.0, 0.88}));
+  EXPECT_EQ(c.species.fraction, (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(c.propagator.kind, PropagatorKind::Langevin);
+  EXPECT_EQ(c.propagator.temperature, 0.75);
+  EXPECT_EQ(c.propagator.damping, 2.0);
   EXPECT_EQ(c.propagator.diffusion, 0.25);
   EXPECT_EQ(c.propagator.noise, Noise::Gaussian);
+  EXPECT_EQ(c.interaction.kind, InteractionKind::LennardJones);
+  EXPECT_EQ(c.interaction.cutoff, 3.0);
+  EXPECT_EQ(c.interaction.skin, 0.5);
+  EXPECT_TRUE(c.interaction.shift);
+  EXPECT_EQ(c.interaction.mixing, Mixing::Geometric);
+  EXPECT_EQ(c.interaction.rebuild_check_every, 10);
+  ASSERT_EQ(c.interaction.pairs.size(), 2u);
+  // Species as indices into species.names, a <= b whatever the order given.
+  EXPECT_EQ(c.interaction.pairs[0].a, 0);
+  EXPECT_EQ(c.interaction.pairs[0].b, 1);
+  EXPECT_EQ(c.interaction.pairs[0].epsilon, 1.5);
+  EXPECT_EQ(c.interaction.pairs[0].sigma, 0.8);
+  EXPECT_EQ(c.interaction.pairs[0].cutoff, 2.0);
+  EXPECT_EQ(c.interaction.pairs[1].a, 1);
+  EXPECT_EQ(c.interaction.pairs[1].b, 1);
+  EXPECT_EQ(c.interaction.pairs[1].epsilon, 0.25);
+  EXPECT_EQ(c.interaction.pairs[1].sigma, 0.9);
+  EXPECT_LT(c.interaction.pairs[1].cutoff, 0.0);  // not given: the global cutoff
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.run.steps, 0);
   EXPECT_EQ(c.run.timestep, 0.002);
   EXPECT_EQ(c.run.seed, 9007199254740993ull);  // not representable as a double: stored exactly
   EXPECT_EQ(c.output.dir, "out/x");
   EXPECT_EQ(c.output.thermo_every, 7);
-  EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 2);  // all but box and file
+  EXPECT_EQ(c.output.checkpoint_every, 50);
+  EXPECT_EQ(c.output.checkpoint_keep, 3);
+  EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 3);  // all but box, file and species.mass
+}
+
+TEST_F(DeckTest, DeckDefaultsOfSpeciesInteractionAndThermostatKeys) {
+  const Config c = load_deck(write("deck.toml", replace(kMinimal, "count = 100", "count = 100\nmass = 3.0")));
+  EXPECT_EQ(c.species.names, (std::vector<std::string>{"A"}));
+  EXPECT_EQ(c.species.mass, (std::vector<double>{3.0}));  // particles.mass
+  EXPECT_EQ(c.species.epsilon, (std::vector<double>{1.0}));
+  EXPECT_EQ(c.species.sigma, (std::vector<double>{1.0}));
+  EXPECT_EQ(c.species.fraction, (std::vector<double>{1.0}));
+  EXPECT_EQ(c.propagator.temperature, 1.0);
+  EXPECT_EQ(c.propagator.damping, 1.0);
+  EXPECT_EQ(c.interaction.kind, InteractionKind::None);
+  EXPECT_EQ(c.interaction.cutoff, 2.5);
+  EXPECT_EQ(c.interaction.skin, 0.3);
+  EXPECT_FALSE(c.interaction.shift);
+  EXPECT_EQ(c.interaction.mixing, Mixing::LorentzBerthelot);
+  EXPECT_EQ(c.interaction.rebuild_check_every, 1);
+  EXPECT_TRUE(c.interaction.pairs.empty());
+
+  // Several names: every per-species array defaults to one entry per name,
+  // fractions to equal shares.
+  const Config m = load_deck(write("m.toml", std::string(kMinimal) + "[species]\nnames = [\"A\", \"B\", \"C\", \"D\"]\n"));
+  EXPECT_EQ(m.species.mass, (std::vector<double>(4, 1.0)));
+  EXPECT_EQ(m.species.epsilon, (std::vector<double>(4, 1.0)));
+  EXPECT_EQ(m.species.sigma, (std::vector<double>(4, 1.0)));
+  EXPECT_EQ(m.species.fraction, (std::vector<double>(4, 0.25)));
+}
+
+// kMinimal plus a two-species [species] section from line 13 on.
+const std::string kTwoSpecies = std::string(kMinimal) +
+                                "[species]\n"              // 13
+                                "names = [\"A\", \"B\"]\n";  // 14
+
+TEST_F(DeckTest, DeckRejectsSpeciesArraysOfWrongLength) {
+  for (const char* key : {"mass", "epsilon", "sigma", "fraction"}) {
+    const InputError e = fails(kTwoSpecies + key + " = [1.0, 0.5, 0.5]\n");
+    EXPECT_EQ(e.line(), 15) << key;
+    EXPECT_EQ(e.problem(), std::string("key 'species.") + key + "' has 3 elements");
+    EXPECT_NE(e.expected().find("an array of 2 floats"), std::string::npos) << e.expected();
+    EXPECT_NE(e.expected().find("\"A\", \"B\""), std::string::npos) << e.expected();
+  }
+  // The length follows species.names even when names comes after the array.
+  const InputError before = fails(std::string(kMinimal) + "[species]\nmass = [1.0]\nnames = [\"A\", \"B\"]\n");
+  EXPECT_EQ(before.line(), 14);
+  EXPECT_EQ(before.problem(), "key 'species.mass' has 1 element");
+  // A one-species deck with two masses.
+  const InputError one = fails(std::string(kMinimal) + "[species]\nmass = [1.0, 2.0]\n");
+  EXPECT_EQ(one.problem(), "key 'species.mass' has 2 elements");
+  EXPECT_NE(one.expected().find("an array of 1 float > 0"), std::string::npos) << one.expected();
+}
+
+TEST_F(DeckTest, DeckRejectsSpeciesValuesOutOfRange) {
+  const InputError m = fails(kTwoSpecies + "mass = [1.0,\n 0.0]\n");
+  EXPECT_EQ(m.line(), 16);  // the element's own line
+  EXPECT_EQ(m.problem(), "element 2 of key 'species.mass' is 0.0");
+  const InputError f = fails(kTwoSpecies + "fraction = [1.5, -0.5]\n");
+  EXPECT_EQ(f.problem(), "element 2 of key 'species.fraction' is -0.5");
+  const InputError s = fails(kTwoSpecies + "sigma = [1.0, \"big\"]\n");
+  EXPECT_EQ(s.problem(), "element 2 of key 'species.sigma' is a string");
+}
+
+TEST_F(DeckTest, DeckRejectsFractionsNotSummingToOne) {
+  const InputError e = fails(kTwoSpecies + "fraction = [0.8, 0.3]\n");
+  EXPECT_EQ(e.line(), 15);
+  EXPECT_EQ(e.problem(), "key 'species.fraction' sums to 1.1");
+  EXPECT_NE(e.expected().find("sum to 1"), std::string::npos) << e.expected();
+  // Within 1e-9 is accepted.
+  const Config c = load_deck(write("ok.toml", kTwoSpecies + "fraction = [0.7, 0.3000000001]\n"));
+  EXPECT_EQ(c.species.fraction[1], 0.3000000001);
+}
+
+TEST_F(DeckTest, DeckRejectsDuplicateOrEmptySpeciesName) {
+  const InputError d = fails(std::string(kMinimal) + "[species]\nnames = [\"A\", \"B\",\n \"A\"]\n");
+  EXPECT_EQ(d.line(), 15);  // the repeated element's line
+  EXPECT_EQ(d.problem(), "element 3 of key 'species.names' is \"A\", as is element 1");
+  const InputError e = fails(std::string(kMinimal) + "[species]\nnames = [\"A\", \"\"]\n");
+  EXPECT_EQ(e.problem(), "element 2 of key 'species.names' is \"\"");
+  const InputError none = fails(std::string(kMinimal) + "[species]\nnames = []\n");
+  EXPECT_EQ(none.problem(), "key 'species.names' is empty");
+  const InputError str = fails(std::string(kMinimal) + "[species]\nnames = \"A\"\n");
+  EXPECT_EQ(str.problem(), "key 'species.names' is a string");
+}
+
+TEST_F(DeckTest, DeckRejectsSpeciesMassWithParticlesMass) {
+  const std::string both = replace(kTwoSpecies, "count = 100", "count = 100\nmass = 2.0") + "mass = [1.0, 2.0]\n";
+  const InputError e = fails(both);
+  EXPECT_EQ(e.line(), 16);  // the later of the two
+  EXPECT_EQ(e.problem(), "keys 'particles.mass' and 'species.mass' are both set");
+  // A --set of one replaces the deck's other.
+  const std::string path = write("both.toml", kTwoSpecies + "mass = [1.0, 2.0]\n");
+  const Config p = load_deck(path, {"particles.mass=3"});
+  EXPECT_EQ(p.species.mass, (std::vector<double>{3.0, 3.0}));
+  EXPECT_EQ(p.key_lines.count("species.mass"), 0u);
+  const std::string pm = write("pm.toml", replace(kTwoSpecies, "count = 100", "count = 100\nmass = 2.0"));
+  const Config s = load_deck(pm, {"species.mass=[4, 5]"});
+  EXPECT_EQ(s.species.mass, (std::vector<double>{4.0, 5.0}));
+  EXPECT_EQ(s.particles.mass, 1.0);  // the deck's 2.0 is replaced, back to the default
+  EXPECT_EQ(s.key_lines.count("particles.mass"), 0u);
+}
+
+// kTwoSpecies with an lj [interaction] from line 15 on; pairs start at line 17.
+const std::string kPairs = replace_all(kTwoSpecies, "type = \"brownian\"", "type = \"verlet\"") +
+                           "[interaction]\n"  // 15
+                           "type = \"lj\"\n"  // 16
+                           "pairs = [\n";     // 17
+
+TEST_F(DeckTest, DeckRejectsPairNamingUnknownSpeciesAtItsLine) {
+  const InputError e = fails(kPairs +
+                             "  { species = [\"A\", \"B\"], epsilon = 1.5, sigma = 0.8 },\n"  // 18
+                             "  { species = [\"B\", \"C\"], epsilon = 1.0, sigma = 1.0 },\n"  // 19
+                             "]\n");
+  EXPECT_EQ(e.where(), (dir_ / "deck.toml").string());
+  EXPECT_EQ(e.line(), 19);
+  EXPECT_EQ(e.problem(), "element 2 of key 'interaction.pairs' names species \"C\", which is not in species.names");
+  EXPECT_EQ(e.expected(), "one of the species.names: \"A\", \"B\"");
+}
+
+TEST_F(DeckTest, DeckRejectsDuplicatePairInEitherOrder) {
+  const InputError e = fails(kPairs +
+                             "  { species = [\"A\", \"B\"], epsilon = 1.5, sigma = 0.8 },\n"  // 18
+                             "  { species = [\"A\", \"A\"], epsilon = 1.0, sigma = 1.0 },\n"  // 19
+                             "  { species = [\"B\", \"A\"], epsilon = 1.0, sigma = 1.0 },\n"  // 20
+                             "]\n");
+  EXPECT_EQ(e.line(), 20);
+  EXPECT_EQ(e.problem(), "element 3 of key 'interaction.pairs' repeats the pair (\"B\", \"A\") of element 1");
+  const InputError same = fails(kPairs +
+                                "  { species = [\"A\", \"A\"], epsilon = 1.5, sigma = 0.8 },\n"
+                                "  { species = [\"A\", \"A\"], epsilon = 1.0, sigma = 1.0 },\n"
+                                "]\n");
+  EXPECT_EQ(same.line(), 19);
+  EXPECT_EQ(same.problem(), "element 2 of key 'interaction.pairs' repeats the pair (\"A\", \"A\") of element 1");
+}
+
+TEST_F(DeckTest, DeckRejectsMalformedPairElement) {
+  const InputError unknown = fails(kPairs + "  { species = [\"A\", \"B\"], epsilon = 1.5, sigma = 0.8, cutof = 2 },\n]\n");
+  EXPECT_EQ(unknown.line(), 18);
+  EXPECT_EQ(unknown.problem(), "element 1 of key 'interaction.pairs' has unknown key 'cutof'; did you mean 'cutoff'?");
+  const InputError missing = fails(kPairs + "  { species = [\"A\", \"B\"], epsilon = 1.5 },\n]\n");
+  EXPECT_EQ(missing.line(), 18);
+  EXPECT_EQ(missing.problem(), "element 1 of key 'interaction.pairs' has no key 'sigma'");
+  const InputError three = fails(kPairs + "  { species = [\"A\", \"B\", \"A\"], epsilon = 1.5, sigma = 0.8 },\n]\n");
+  EXPECT_EQ(three.problem(), "key 'species' of element 1 of key 'interaction.pairs' has 3 elements");
+  const InputError neg = fails(kPairs + "  { species = [\"A\", \"B\"], epsilon = 1.5, sigma = 0.8, cutoff = -2 },\n]\n");
+  EXPECT_EQ(neg.line(), 18);
+  EXPECT_EQ(neg.problem(), "key 'cutoff' of element 1 of key 'interaction.pairs' is -2.0");
+  EXPECT_EQ(neg.expected(), "a float > 0");
+  const InputError scalar = fails(kPairs + "  1.5,\n]\n");
+  EXPECT_EQ(scalar.problem(), "element 1 of key 'interaction.pairs' is a float");
+}
+
+TEST_F(DeckTest, DeckAcceptsPairsAsArrayOfTables) {
+  const std::string text = replace_all(kTwoSpecies, "type = \"brownian\"", "type = \"verlet\"") +
+                           "[interaction]\n"
+                           "type = \"lj\"\n"
+                           "[[interaction.pairs]]\n"
+                           "species = [\"B\", \"B\"]\n"
+                           "epsilon = 0.5\n"
+                           "sigma = 0.88\n";
+  const Config c = load_deck(write("deck.toml", text));
+  ASSERT_EQ(c.interaction.pairs.size(), 1u);
+  EXPECT_EQ(c.interaction.pairs[0].a, 1);
+  EXPECT_EQ(c.interaction.pairs[0].b, 1);
+  EXPECT_EQ(c.interaction.pairs[0].sigma, 0.88);
+}
+
+TEST_F(DeckTest, DeckRejectsNonBooleanForBoolKey) {
+  const std::pair<const char*, const char*> cases[] = {{"1", "an integer"}, {"\"true\"", "a string"},
+                                                       {"1.0", "a float"}, {"[true]", "an array"}};
+  for (const auto& [value, type] : cases) {
+    const InputError e = fails(std::string(kMinimal) + "[interaction]\nshift = " + value + "\n");
+    EXPECT_EQ(e.line(), 14) << value;
+    EXPECT_EQ(e.problem(), std::string("key 'interaction.shift' is ") + type);
+    EXPECT_EQ(e.expected(), "true or false");
+  }
+  const InputError set = fails(kMinimal, {"interaction.shift=0"});
+  EXPECT_EQ(set.where(), "--set interaction.shift=0");
+  EXPECT_EQ(set.problem(), "key 'interaction.shift' is an integer");
+}
+
+TEST_F(DeckTest, DeckSetOfBoolAndArrayKeys) {
+  const std::string path = write("deck.toml", kTwoSpecies + "[interaction]\nshift = true\n");
+  const Config c = load_deck(path, {"interaction.shift=false", "species.fraction=[0.5,0.5]",
+                                    "species.names=[\"X\", \"Y\", \"Z\"]", "species.fraction=[0.5, 0.25, 0.25]",
+                                    "propagator.type=\"verlet\"", "interaction.type=\"lj\"",
+                                    "interaction.pairs=[{ species = [\"Z\", \"X\"], epsilon = 2, sigma = 0.5 }]"});
+  EXPECT_FALSE(c.interaction.shift);
+  EXPECT_EQ(c.species.names, (std::vector<std::string>{"X", "Y", "Z"}));
+  EXPECT_EQ(c.species.fraction, (std::vector<double>{0.5, 0.25, 0.25}));  // the last --set wins
+  ASSERT_EQ(c.interaction.pairs.size(), 1u);
+  EXPECT_EQ(c.interaction.pairs[0].a, 0);
+  EXPECT_EQ(c.interaction.pairs[0].b, 2);
+  EXPECT_EQ(c.interaction.pairs[0].epsilon, 2.0);
+  EXPECT_EQ(c.key_lines.at("interaction.shift"), 0);
+  EXPECT_TRUE(load_deck(write("m.toml", kMinimal), {"interaction.shift=true"}).interaction.shift);
+
+  const InputError len = fails(kTwoSpecies, {"species.fraction=[1.0]"});
+  EXPECT_EQ(len.where(), "--set species.fraction=[1.0]");
+  EXPECT_EQ(len.line(), 0);
+  EXPECT_EQ(len.problem(), "key 'species.fraction' has 1 element");
+  const InputError pair = fails(kTwoSpecies, {"interaction.pairs=[{ species = [\"A\", \"Q\"], epsilon = 1, sigma = 1 }]"});
+  EXPECT_EQ(pair.line(), 0);
+  EXPECT_NE(pair.problem().find("\"Q\""), std::string::npos) << pair.problem();
+}
+
+TEST_F(DeckTest, DeckRejectsInteractionWithBallisticPropagator) {
+  const std::string text = replace(kMinimal, "type = \"brownian\"", "type = \"ballistic\"") +
+                           "[interaction]\n"  // 13
+                           "type = \"lj\"\n";  // 14
+  const InputError e = fails(text);
+  EXPECT_EQ(e.line(), 14);
+  EXPECT_NE(e.problem().find("interaction.type"), std::string::npos) << e.problem();
+  EXPECT_NE(e.problem().find("ballistic"), std::string::npos) << e.problem();
+  EXPECT_NE(e.problem().find("use \"verlet\""), std::string::npos) << e.problem();
+  // A --set that makes the clash is the one named.
+  const InputError set = fails(std::string(kMinimal) + "[interaction]\ntype = \"lj\"\n", {"propagator.type=\"ballistic\""});
+  EXPECT_EQ(set.where(), "--set propagator.type=\"ballistic\"");
+  EXPECT_NE(set.problem().find("key 'propagator.type' is \"ballistic\""), std::string::npos) << set.problem();
+  // Every other propagator takes forces; verlet and langevin also run without any.
+  for (const char* t : {"brownian", "verlet", "langevin"}) {
+    EXPECT_NO_THROW(load_deck(write("ok.toml", std::string(kMinimal) + "[interaction]\ntype = \"lj\"\n"),
+                              {std::string("propagator.type=\"") + t + "\""}))
+        << t;
+    EXPECT_NO_THROW(load_deck(write("free.toml", kMinimal), {std::string("propagator.type=\"") + t + "\""})) << t;
+  }
 }
 
 TEST_F(DeckTest, DeckRejectsTypoAndSuggestsClosestKey) {
@@ -243,9 +518,11 @@ TEST_F(DeckTest, DeckRejectsBadEnumAndSuggestsClosestValue) {
   const InputError e = fails(replace(kMinimal, "type = \"brownian\"", "type = \"brownain\""));
   EXPECT_EQ(e.line(), 8);
   EXPECT_EQ(e.problem(), "key 'propagator.type' is \"brownain\"; did you mean \"brownian\"?");
-  EXPECT_EQ(e.expected(), "one of \"ballistic\", \"brownian\"");
-  const InputError far = fails(replace(kMinimal, "type = \"brownian\"", "type = \"langevin\""));
-  EXPECT_EQ(far.problem(), "key 'propagator.type' is \"langevin\"");
+  EXPECT_EQ(e.expected(), "one of \"ballistic\", \"brownian\", \"verlet\", \"langevin\"");
+  const InputError far = fails(replace(kMinimal, "type = \"brownian\"", "type = \"leapfrog\""));
+  EXPECT_EQ(far.problem(), "key 'propagator.type' is \"leapfrog\"");
+  const InputError mix = fails(std::string(kMinimal) + "[interaction]\nmixing = \"lorentz-bertelot\"\n");
+  EXPECT_EQ(mix.problem(), "key 'interaction.mixing' is \"lorentz-bertelot\"; did you mean \"lorentz-berthelot\"?");
 }
 
 TEST_F(DeckTest, DeckRejectsMissingRequiredKey) {
@@ -444,15 +721,21 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
   EXPECT_EQ(closest_key("output.thermo_evry"), "output.thermo_every");
   EXPECT_EQ(closest_key("run.type"), "propagator.type");
   EXPECT_EQ(closest_key("temprature"), "particles.temperature");
+  EXPECT_EQ(closest_key("interaction.cutof"), "interaction.cutoff");
+  EXPECT_EQ(closest_key("interaction.pair"), "interaction.pairs");
+  EXPECT_EQ(closest_key("species.masses"), "species.mass");
+  EXPECT_EQ(closest_key("propagator.dampng"), "propagator.damping");
+  EXPECT_EQ(closest_key("interaction.rebuild_check_evry"), "interaction.rebuild_check_every");
+  EXPECT_EQ(closest_key("mixng"), "interaction.mixing");
   EXPECT_EQ(closest_key("run.x"), "");
   EXPECT_EQ(closest_key("completely.unrelated"), "");
 }
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 18u);
+  ASSERT_EQ(keys.size(), 34u);
   EXPECT_EQ(keys.front(), "system.box");
-  EXPECT_EQ(keys.back(), "output.thermo_every");
+  EXPECT_EQ(keys.back(), "output.checkpoint_keep");
   for (const std::string& k : keys) {
     EXPECT_EQ(std::count(k.begin(), k.end(), '.'), 1) << k;
     EXPECT_EQ(std::count(keys.begin(), keys.end(), k), 1) << k;
@@ -478,6 +761,55 @@ TEST(DeckExamples, ExampleDecksLoad) {
   EXPECT_EQ(a.run.steps, 500);
   EXPECT_EQ(a.run.timestep, 0.005);
   EXPECT_EQ(a.output.dir, "output/ballistic");
+
+  const Config lj = load_deck(root + "/inputs/lj.toml");  // LAMMPS bench/in.lj
+  EXPECT_EQ(lj.particles.count, 32000);
+  EXPECT_EQ(lj.particles.placement, Placement::Fcc);
+  EXPECT_NEAR(lj.system.box[0], 20.0 * std::cbrt(4.0 / 0.8442), 1e-9);  // 20 fcc cells
+  EXPECT_EQ(lj.particles.temperature, 1.44);
+  EXPECT_EQ(lj.interaction.kind, InteractionKind::LennardJones);
+  EXPECT_EQ(lj.interaction.cutoff, 2.5);
+  EXPECT_EQ(lj.interaction.skin, 0.3);
+  EXPECT_FALSE(lj.interaction.shift);
+  EXPECT_EQ(lj.propagator.kind, PropagatorKind::Verlet);
+  EXPECT_EQ(lj.run.timestep, 0.005);
+  EXPECT_EQ(lj.run.steps, 100);
+  EXPECT_EQ(lj.run.seed, 87287u);
+  EXPECT_EQ(lj.output.thermo_every, 50);
+  EXPECT_EQ(lj.output.dir, "output/lj");
+
+  const Config nvt = load_deck(root + "/inputs/lj_nvt.toml");
+  EXPECT_EQ(nvt.particles.count, 4000);
+  EXPECT_NEAR(nvt.system.box[0], 10.0 * std::cbrt(4.0 / 0.8442), 1e-9);
+  EXPECT_EQ(nvt.propagator.kind, PropagatorKind::Langevin);
+  EXPECT_EQ(nvt.propagator.temperature, 1.44);
+  EXPECT_EQ(nvt.propagator.damping, 1.0);
+  EXPECT_TRUE(nvt.interaction.shift);
+  EXPECT_EQ(nvt.run.steps, 2000);
+  EXPECT_EQ(nvt.output.dir, "output/lj_nvt");
+
+  const Config ka = load_deck(root + "/inputs/kob_andersen.toml");
+  EXPECT_EQ(ka.particles.count, 4000);
+  EXPECT_NEAR(4000.0 / (ka.system.box[0] * ka.system.box[1] * ka.system.box[2]), 1.2, 1e-12);
+  EXPECT_EQ(ka.species.names, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(ka.species.mass, (std::vector<double>{1.0, 1.0}));
+  EXPECT_EQ(ka.species.fraction, (std::vector<double>{0.8, 0.2}));
+  EXPECT_TRUE(ka.interaction.shift);
+  EXPECT_EQ(ka.propagator.kind, PropagatorKind::Langevin);
+  EXPECT_EQ(ka.propagator.temperature, 1.0);
+  ASSERT_EQ(ka.interaction.pairs.size(), 3u);
+  const double want[3][5] = {{0, 0, 1.0, 1.0, 2.5}, {0, 1, 1.5, 0.8, 2.0}, {1, 1, 0.5, 0.88, 2.2}};
+  for (int i = 0; i < 3; ++i) {
+    const PairCoefficients& p = ka.interaction.pairs[i];
+    EXPECT_EQ(p.a, want[i][0]) << i;
+    EXPECT_EQ(p.b, want[i][1]) << i;
+    EXPECT_EQ(p.epsilon, want[i][2]) << i;
+    EXPECT_EQ(p.sigma, want[i][3]) << i;
+    EXPECT_EQ(p.cutoff, want[i][4]) << i;
+  }
+  EXPECT_EQ(ka.run.timestep, 0.005);
+  EXPECT_EQ(ka.run.steps, 2000);
+  EXPECT_EQ(ka.output.dir, "output/kob_andersen");
 }
 
 TEST(DeckDocs, EveryDeckKeyIsDocumented) {

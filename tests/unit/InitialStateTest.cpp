@@ -97,12 +97,17 @@ TEST(InitialState, ThermalVelocitiesAreZeroMomentumAtExactTemperature) {
   fill_generated(g, p);
   p.size = p.capacity();
   const double T = 1.7, mass = 2.0;
-  draw_thermal_velocities(p, 9, T, mass);
-  const auto m = momentum_fixed(p);
+  MassTable masses{};
+  for (int k = 0; k < kMaxSpecies; ++k) {
+    masses.mass[k] = mass;
+    masses.inv_mass[k] = 1.0 / mass;
+  }
+  draw_thermal_velocities(p, 9, T, masses);
+  const auto m = momentum_fixed(p, masses);
   std::array<double, 3> mean{};
-  for (int d = 0; d < 3; ++d) mean[d] = m[d] / kVelocityFixedPoint / 5000.0;
-  const double sum_v2 = velocity_square_fixed(p, mean) / kVelocityFixedPoint;
-  const double scale = std::sqrt(T * (3.0 * 5000 - 3.0) / (mass * sum_v2));
+  for (int d = 0; d < 3; ++d) mean[d] = static_cast<double>(m[d]) / static_cast<double>(m[3]);
+  const double sum_mv2 = velocity_square_fixed(p, mean, masses) / kVelocityFixedPoint;
+  const double scale = std::sqrt(T * (3.0 * 5000 - 3.0) / sum_mv2);
   shift_scale_velocities(p, mean, scale, {0.0, 0.0, 0.0});
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.velocity);
   double mom[3] = {0, 0, 0}, ke = 0;
@@ -113,4 +118,22 @@ TEST(InitialState, ThermalVelocitiesAreZeroMomentumAtExactTemperature) {
     }
   for (int d = 0; d < 3; ++d) EXPECT_NEAR(mom[d] / 5000.0, 0.0, 1e-9);
   EXPECT_NEAR(2.0 * ke / (3.0 * 5000 - 3.0), T, 1e-6);
+}
+
+TEST(InitialState, CompositionGivesExactCountsSpreadThroughTheIds) {
+  Composition c;
+  c.count = 2;
+  c.cumulative[0] = 0.8;
+  c.cumulative[1] = 1.0;
+  int a = 0, longest_run = 0, run = 0;
+  for (std::int64_t id = 0; id < 1000; ++id) {
+    const int s = c.species_of(id);
+    ASSERT_TRUE(s == 0 || s == 1);
+    a += s == 0;
+    run = s == 1 ? run + 1 : 0;
+    longest_run = std::max(longest_run, run);
+    EXPECT_EQ(a, static_cast<int>((id + 1) * 0.8)) << id;
+  }
+  EXPECT_EQ(a, 800);
+  EXPECT_LE(longest_run, 1);  // B never comes in blocks
 }

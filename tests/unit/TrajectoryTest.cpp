@@ -34,6 +34,7 @@ double position_of(std::int64_t id, int frame, int c) {
 double velocity_of(std::int64_t id, int frame, int c) { return std::sin(1.3 * static_cast<double>(id) + c) - frame; }
 int image_of(std::int64_t id, int frame, int c) { return static_cast<int>(id % 7) - 3 + 100 * c + frame; }
 int species_of(std::int64_t id) { return static_cast<int>(id % 3); }
+double force_of(std::int64_t id, int frame, int c) { return 1e-3 * static_cast<double>(id * 3 + c) - 7.0 * frame; }
 
 // The particles this rank holds in `frame`: ids i with (i + frame) % P ==
 // rank, in descending order, so both the split and the row order change.
@@ -42,12 +43,13 @@ Particles particles_for(std::int64_t n, int frame) {
   for (std::int64_t i = n - 1; i >= 0; --i)
     if ((i + frame) % comm_size() == comm_rank()) ids.push_back(i);
   Particles p;
-  p.allocate(ids.size() + 3);  // spare rows must not reach the file
+  p.allocate(ids.size() + 3, true);  // spare rows must not reach the file
   auto h_pos = Kokkos::create_mirror_view(p.position);
   auto h_vel = Kokkos::create_mirror_view(p.velocity);
   auto h_img = Kokkos::create_mirror_view(p.image);
   auto h_id = Kokkos::create_mirror_view(p.id);
   auto h_sp = Kokkos::create_mirror_view(p.species);
+  auto h_f = Kokkos::create_mirror_view(p.force);
   for (std::size_t i = 0; i < p.capacity(); ++i) {
     const bool live = i < ids.size();
     const std::int64_t id = live ? ids[i] : -1;
@@ -55,6 +57,7 @@ Particles particles_for(std::int64_t n, int frame) {
       h_pos(i, c) = live ? position_of(id, frame, c) : -999.0;
       h_vel(i, c) = live ? velocity_of(id, frame, c) : -999.0;
       h_img(i, c) = live ? image_of(id, frame, c) : -999;
+      h_f(i, c) = live ? force_of(id, frame, c) : -999.0;
     }
     h_id(i) = id;
     h_sp(i) = live ? species_of(id) : -999;
@@ -64,13 +67,14 @@ Particles particles_for(std::int64_t n, int frame) {
   Kokkos::deep_copy(p.image, h_img);
   Kokkos::deep_copy(p.id, h_id);
   Kokkos::deep_copy(p.species, h_sp);
+  Kokkos::deep_copy(p.force, h_f);
   p.size = ids.size();
   return p;
 }
 
 TrajectoryOptions all_fields() {
   TrajectoryOptions o;
-  o.velocity = o.image = o.id = o.species = true;
+  o.velocity = o.image = o.id = o.species = o.force = true;
   return o;
 }
 
@@ -138,7 +142,9 @@ void expect_frames(const std::string& file, std::int64_t n, int frames, const st
   const auto img = r.ints("/particles/all/image/value");
   const auto ids = r.int64s("/particles/all/id/value");
   const auto sp = r.ints("/particles/all/species/value");
+  const auto force = r.doubles("/particles/all/force/value");
   ASSERT_EQ(pos.size(), F * N * 3);
+  ASSERT_EQ(force.size(), F * N * 3);
   ASSERT_EQ(vel.size(), F * N * 3);
   ASSERT_EQ(img.size(), F * N * 3);
   ASSERT_EQ(ids.size(), F * N);
@@ -151,7 +157,8 @@ void expect_frames(const std::string& file, std::int64_t n, int frames, const st
       bool ok = ids[row] == id && sp[row] == species_of(id);
       for (int c = 0; c < 3; ++c)
         ok = ok && same_bits(pos[3 * row + c], position_of(id, frame, c)) &&
-             same_bits(vel[3 * row + c], velocity_of(id, frame, c)) && img[3 * row + c] == image_of(id, frame, c);
+             same_bits(vel[3 * row + c], velocity_of(id, frame, c)) && img[3 * row + c] == image_of(id, frame, c) &&
+             same_bits(force[3 * row + c], force_of(id, frame, c));
       if (!ok && ++bad <= 5) ADD_FAILURE() << "frame " << f << ": row " << id << " does not hold particle " << id;
     }
   }
@@ -205,7 +212,7 @@ TEST_F(TrajectoryTest, ElementsShareOneClockAndFollowH5md) {
   // One step dataset, reached from every element (hard links, not copies).
   H5O_info_t first{}, other{};
   H5Oget_info_by_name(r.file(), "/particles/all/position/step", &first, H5P_DEFAULT);
-  for (const char* e : {"velocity", "image", "id", "species", "box/edges"}) {
+  for (const char* e : {"velocity", "image", "id", "species", "force", "box/edges"}) {
     const std::string name = std::string("/particles/all/") + e + "/step";
     ASSERT_GE(H5Oget_info_by_name(r.file(), name.c_str(), &other, H5P_DEFAULT), 0) << name;
     EXPECT_EQ(first.addr, other.addr) << name;
@@ -234,7 +241,7 @@ TEST_F(TrajectoryTest, OnlyTheChosenElementsAreStored) {
   }
   Reader r(file);
   EXPECT_TRUE(r.has("/particles/all/position/value"));
-  for (const char* e : {"velocity", "image", "id", "species"})
+  for (const char* e : {"velocity", "image", "id", "species", "force"})
     EXPECT_FALSE(r.has(std::string("/particles/all/") + e)) << e;
 }
 
@@ -384,6 +391,20 @@ TEST_F(TrajectoryTest, IdsThatAreNotZeroToNMinusOneAreRefusedOnEveryRank) {
   const std::int64_t n = 3 * comm_size();
   TrajectoryWriter w(MPI_COMM_WORLD, file, n + 1, kBox, kPeriodic, TrajectoryOptions{});  // one particle short
   EXPECT_TRUE(all_ranks(throws_naming([&] { w.write_frame(particles_for(n, 0), 0, 0.0); }, file)));
+}
+
+TEST_F(TrajectoryTest, StoringForcesOfParticlesWithoutForcesIsRefusedOnEveryRank) {
+  const std::string file = path("no_forces.h5");
+  Particles p;
+  p.allocate(comm_rank() == 0 ? 1 : 0);  // no force view: a run without interactions
+  auto h_id = Kokkos::create_mirror_view(p.id);
+  if (comm_rank() == 0) h_id(0) = 0;
+  Kokkos::deep_copy(p.id, h_id);
+  p.size = comm_rank() == 0 ? 1 : 0;
+  TrajectoryOptions o;
+  o.force = true;
+  TrajectoryWriter w(MPI_COMM_WORLD, file, 1, kBox, kPeriodic, o);
+  EXPECT_TRUE(all_ranks(throws_naming([&] { w.write_frame(p, 0, 0.0); }, "forces")));
 }
 
 TEST_F(TrajectoryTest, DeflateCompressesAndReadsBackExactly) {

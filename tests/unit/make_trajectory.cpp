@@ -10,7 +10,7 @@
 // slab (ids interleave across ranks), so the writer's id ordering is exercised.
 //
 // make_trajectory OUT_DIR [--cells C] [--lattice a] [--frames F] [--every K]
-//   [--thermo-every T] [--dt DT] [--speed S] [--fields velocity,image,id,species]
+//   [--thermo-every T] [--dt DT] [--speed S] [--fields velocity,image,id,species,force]
 //   [--deflate D] [--rows-per-write M] [--resume STEP] [--kill-after FRAMES]
 #include <mpi.h>
 
@@ -94,6 +94,7 @@ TrajectoryOptions options_from(const Args& a) {
     else if (f == "image") o.image = true;
     else if (f == "id") o.id = true;
     else if (f == "species") o.species = true;
+    else if (f == "force") o.force = true;
     else usage("unknown field " + f);
     at = end + 1;
   }
@@ -120,7 +121,7 @@ int run(MPI_Comm comm, const Args& a) {
   GeneratedPlacement g{Placement::Fcc, N, system.box, 1, 0, layout.lo(rank), layout.hi(rank)};
   const std::size_t n = count_generated(g);
   Particles p;
-  p.allocate(n + 1);
+  p.allocate(n + 1, options_from(a).force);
   fill_generated(g, p);
   p.size = n;
 
@@ -130,6 +131,7 @@ int run(MPI_Comm comm, const Args& a) {
   auto h_img = Kokkos::create_mirror_view(p.image);
   auto h_id = Kokkos::create_mirror_view(p.id);
   auto h_sp = Kokkos::create_mirror_view(p.species);
+  auto h_f = Kokkos::create_mirror_view(p.force);
   Kokkos::deep_copy(h_pos, p.position);
   Kokkos::deep_copy(h_id, p.id);
   std::vector<std::array<double, 3>> x0(n), v(n);
@@ -176,6 +178,7 @@ int run(MPI_Comm comm, const Args& a) {
           h_pos(k, c) = x;
           h_vel(k, c) = v[i][c];
           h_img(k, c) = static_cast<int>(img);
+          if (p.has_force()) h_f(k, c) = -v[i][c];  // any known value will do
         }
         h_id(k) = ids[i];
         h_sp(k) = static_cast<int>(ids[i] % 2);
@@ -185,6 +188,7 @@ int run(MPI_Comm comm, const Args& a) {
       Kokkos::deep_copy(p.image, h_img);
       Kokkos::deep_copy(p.id, h_id);
       Kokkos::deep_copy(p.species, h_sp);
+      if (p.has_force()) Kokkos::deep_copy(p.force, h_f);
       writer.write_frame(p, step, t);
       if (rank == 0) write_xdmf(xmf, "trajectory.h5", N, writer.frames(), options);
       if (++written == a.kill_after) {

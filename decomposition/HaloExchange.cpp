@@ -1,0 +1,213 @@
+#include "decomposition/HaloExchange.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace strata {
+
+namespace {
+
+constexpr int kTagCountLeftward = 301;
+constexpr int kTagCountRightward = 302;
+constexpr int kTagDataLeftward = 401;
+constexpr int kTagDataRightward = 402;
+
+template <class View>
+void ensure(View& v, std::size_t n, const char* label) {
+  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 4 + 64);
+}
+
+// Rows in [0, n) whose coordinate `axis` satisfies `pick`, in row order.
+template <class Pick>
+std::size_t select_rows(const Vec3View& position, std::size_t n, int axis, Kokkos::View<int*, MemSpace>& rows,
+                        const char* label, Pick pick) {
+  std::size_t count = 0;
+  Kokkos::parallel_reduce(
+      "HaloExchange::count", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(const std::size_t i, std::size_t& c) { c += pick(position(i, axis)) ? 1 : 0; }, count);
+  ensure(rows, count, label);
+  const auto out = rows;
+  Kokkos::parallel_scan(
+      "HaloExchange::select", Kokkos::RangePolicy<ExecSpace>(0, n),
+      KOKKOS_LAMBDA(const std::size_t i, std::size_t& slot, const bool final) {
+        if (pick(position(i, axis))) {
+          if (final) out(slot) = static_cast<int>(i);
+          ++slot;
+        }
+      });
+  return count;
+}
+
+}  // namespace
+
+HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width)
+    : comm_(comm), layout_(layout), width_(width) {
+  MPI_Comm_rank(comm_, &rank_);
+  const int P = layout_.ranks();
+  for (int r = 0; r < P; ++r)
+    if (layout_.hi(r) - layout_.lo(r) < width_)
+      throw std::invalid_argument("slab " + std::to_string(r) + " is thinner than the halo width");
+  left_.peer = layout_.left_of(rank_);
+  right_.peer = layout_.right_of(rank_);
+  const double L = layout_.length();
+  left_.shift = rank_ == 0 ? L : 0.0;        // crossing the box edge to the last slab
+  right_.shift = rank_ == P - 1 ? -L : 0.0;  // crossing it to the first
+}
+
+void HaloExchange::build(Particles& p, CommStats& stats) {
+  p.ghosts = 0;
+  exchange_slab_axis(p, true, stats);
+  for (int d = 0; d < 3; ++d)
+    if (d != layout_.axis()) add_images(p, d, images_[d], true);
+}
+
+void HaloExchange::update(Particles& p, CommStats& stats) {
+  p.ghosts = 0;
+  exchange_slab_axis(p, false, stats);
+  for (int d = 0; d < 3; ++d)
+    if (d != layout_.axis()) add_images(p, d, images_[d], false);
+}
+
+void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& stats) {
+  const int axis = layout_.axis();
+  const double lo = layout_.lo(rank_), hi = layout_.hi(rank_), w = width_;
+  if (rebuild) {
+    left_.count = left_.peer == MPI_PROC_NULL
+                      ? 0
+                      : select_rows(p.position, p.size, axis, left_.rows, "halo_left",
+                                    KOKKOS_LAMBDA(double s) { return s < lo + w; });
+    right_.count = right_.peer == MPI_PROC_NULL
+                       ? 0
+                       : select_rows(p.position, p.size, axis, right_.rows, "halo_right",
+                                     KOKKOS_LAMBDA(double s) { return s >= hi - w; });
+  }
+  // A rebuild also ships species (4 doubles per ghost); an update positions only.
+  const int per = rebuild ? 4 : 3;
+  ensure(send_left_, left_.count * per, "halo_send_left");
+  ensure(send_right_, right_.count * per, "halo_send_right");
+  const auto position = p.position;
+  const auto species = p.species;
+  auto pack = [&](const Face& face, const Kokkos::View<double*, MemSpace>& buf) {
+    const auto rows = face.rows;
+    const double shift = face.shift;
+    Kokkos::parallel_for(
+        "HaloExchange::pack", Kokkos::RangePolicy<ExecSpace>(0, face.count), KOKKOS_LAMBDA(const std::size_t k) {
+          const int i = rows(k);
+          for (int d = 0; d < 3; ++d) buf(k * per + d) = position(i, d) + (d == axis ? shift : 0.0);
+          if (per == 4) buf(k * per + 3) = static_cast<double>(species(i));
+        });
+  };
+  pack(left_, send_left_);
+  pack(right_, send_right_);
+  Kokkos::fence();
+
+  std::array<MPI_Request, 4> req;
+  const double t0 = MPI_Wtime();
+  if (rebuild) {
+    long long sent[2] = {static_cast<long long>(left_.count), static_cast<long long>(right_.count)};
+    long long got[2] = {0, 0};
+    MPI_Irecv(&got[0], 1, MPI_LONG_LONG, left_.peer, kTagCountRightward, comm_, &req[0]);
+    MPI_Irecv(&got[1], 1, MPI_LONG_LONG, right_.peer, kTagCountLeftward, comm_, &req[1]);
+    MPI_Isend(&sent[0], 1, MPI_LONG_LONG, left_.peer, kTagCountLeftward, comm_, &req[2]);
+    MPI_Isend(&sent[1], 1, MPI_LONG_LONG, right_.peer, kTagCountRightward, comm_, &req[3]);
+    MPI_Waitall(4, req.data(), MPI_STATUSES_IGNORE);
+    left_.received = static_cast<std::size_t>(got[0]);
+    right_.received = static_cast<std::size_t>(got[1]);
+    for (int peer : {left_.peer, right_.peer})
+      if (peer != MPI_PROC_NULL) {
+        stats.messages += 1;
+        stats.bytes += sizeof(long long);
+      }
+  }
+  ensure(recv_left_, left_.received * per, "halo_recv_left");
+  ensure(recv_right_, right_.received * per, "halo_recv_right");
+
+  using Range = std::pair<std::size_t, std::size_t>;
+  auto h_send_left = Kokkos::create_mirror_view(Kokkos::subview(send_left_, Range(0, left_.count * per)));
+  auto h_send_right = Kokkos::create_mirror_view(Kokkos::subview(send_right_, Range(0, right_.count * per)));
+  auto h_recv_left = Kokkos::create_mirror_view(Kokkos::subview(recv_left_, Range(0, left_.received * per)));
+  auto h_recv_right = Kokkos::create_mirror_view(Kokkos::subview(recv_right_, Range(0, right_.received * per)));
+  Kokkos::deep_copy(h_send_left, Kokkos::subview(send_left_, Range(0, left_.count * per)));
+  Kokkos::deep_copy(h_send_right, Kokkos::subview(send_right_, Range(0, right_.count * per)));
+  int n = 0;
+  auto post = [&](bool recv, double* buf, std::size_t count, int peer, int tag) {
+    if (count == 0 || peer == MPI_PROC_NULL) return;
+    const int len = static_cast<int>(count * per);
+    if (recv) {
+      MPI_Irecv(buf, len, MPI_DOUBLE, peer, tag, comm_, &req[n++]);
+    } else {
+      MPI_Isend(buf, len, MPI_DOUBLE, peer, tag, comm_, &req[n++]);
+      stats.messages += 1;
+      stats.bytes += count * per * sizeof(double);
+    }
+  };
+  post(true, h_recv_left.data(), left_.received, left_.peer, kTagDataRightward);
+  post(true, h_recv_right.data(), right_.received, right_.peer, kTagDataLeftward);
+  post(false, h_send_left.data(), left_.count, left_.peer, kTagDataLeftward);
+  post(false, h_send_right.data(), right_.count, right_.peer, kTagDataRightward);
+  MPI_Waitall(n, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t0;
+  Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, left_.received * per)), h_recv_left);
+  Kokkos::deep_copy(Kokkos::subview(recv_right_, Range(0, right_.received * per)), h_recv_right);
+
+  // Ghosts from the left neighbour first, then from the right: a fixed order.
+  const std::size_t first = p.size;
+  p.reserve_ghost_rows(first + left_.received + right_.received);
+  const auto pos = p.position;
+  const auto spc = p.species;
+  auto unpack = [&](const Kokkos::View<double*, MemSpace>& buf, std::size_t count, std::size_t row0) {
+    Kokkos::parallel_for(
+        "HaloExchange::unpack", Kokkos::RangePolicy<ExecSpace>(0, count), KOKKOS_LAMBDA(const std::size_t k) {
+          for (int d = 0; d < 3; ++d) pos(row0 + k, d) = buf(k * per + d);
+          if (per == 4) spc(row0 + k) = static_cast<int>(buf(k * per + 3));
+        });
+  };
+  unpack(recv_left_, left_.received, first);
+  unpack(recv_right_, right_.received, first + left_.received);
+  p.ghosts = left_.received + right_.received;
+}
+
+void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebuild) {
+  if (layout_.geometry(rank_).periodic[axis] == false) return;
+  const double L = layout_.geometry(rank_).L[axis];
+  const double w = width_;
+  const std::size_t n = p.size + p.ghosts;
+  if (rebuild) {
+    // Each source row near the low face gets an image at +L, near the high
+    // face one at -L (with L >= 2w a row is never near both).
+    Kokkos::View<int*, MemSpace> low, high;
+    const std::size_t n_low =
+        select_rows(p.position, n, axis, low, "images_low", KOKKOS_LAMBDA(double s) { return s < w; });
+    const std::size_t n_high =
+        select_rows(p.position, n, axis, high, "images_high", KOKKOS_LAMBDA(double s) { return s >= L - w; });
+    images.count = n_low + n_high;
+    ensure(images.rows, images.count, "image_rows");
+    ensure(images.shift, images.count, "image_shift");
+    const auto rows = images.rows;
+    const auto shift = images.shift;
+    Kokkos::parallel_for(
+        "HaloExchange::image_list", Kokkos::RangePolicy<ExecSpace>(0, images.count),
+        KOKKOS_LAMBDA(const std::size_t k) {
+          const bool is_low = k < n_low;
+          rows(k) = is_low ? low(k) : high(k - n_low);
+          shift(k) = is_low ? L : -L;
+        });
+  }
+  p.reserve_ghost_rows(n + images.count);
+  const auto pos = p.position;
+  const auto spc = p.species;
+  const auto rows = images.rows;
+  const auto shift = images.shift;
+  const bool copy_species = rebuild;
+  Kokkos::parallel_for(
+      "HaloExchange::images", Kokkos::RangePolicy<ExecSpace>(0, images.count), KOKKOS_LAMBDA(const std::size_t k) {
+        const int src = rows(k);
+        const std::size_t dst = n + k;
+        for (int d = 0; d < 3; ++d) pos(dst, d) = pos(src, d) + (d == axis ? shift(k) : 0.0);
+        if (copy_species) spc(dst) = spc(src);
+      });
+  p.ghosts += images.count;
+}
+
+}  // namespace strata

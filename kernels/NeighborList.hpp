@@ -1,0 +1,56 @@
+#pragma once
+// Verlet neighbour list built from a cell binning of owned and ghost rows.
+//
+// Contract: build() reads positions of rows [0, n_total) (owned rows first,
+// then ghosts, all inside the binning box) and lists, for every owned row i,
+// the rows j within `range` (cutoff + skin): owned j only when j > i (each
+// owned pair once), every ghost j. Storage is compressed rows (CSR): the
+// neighbours of i are entries [offset(i), offset(i+1)), exactly as many as
+// there are, so memory follows the real pair count. Order within a list is
+// deterministic on every backend: stencil cells are visited in a fixed order
+// and each cell's rows are sorted by row index after the (atomic) binning.
+//
+// Cells are at least half the range wide, so cells up to 2 away in each
+// direction hold every neighbour. Cells are numbered x fastest, so the five
+// cells along x at a given (y, z) offset are one contiguous run of the
+// binned rows: 25 runs per particle, about 40% fewer candidates than 27
+// range-wide cells with no extra per-cell overhead. The list is filled by a
+// parallel scan over the owned rows: one pass on Serial, a count pass and a
+// fill pass on threaded and GPU backends.
+#include <Kokkos_Core.hpp>
+
+#include "kernels/Particles.hpp"
+
+namespace strata {
+
+struct BinningBox {
+  double lo[3];
+  double hi[3];
+};
+
+class NeighborList {
+ public:
+  using Offsets = Kokkos::View<int*, MemSpace>;
+  using Entries = Kokkos::View<int*, MemSpace>;
+
+  void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range);
+
+  const Offsets& offsets() const { return offset_; }
+  const Entries& entries() const { return entries_; }
+  long long builds() const { return builds_; }
+  long long pairs() const { return pairs_; }
+
+ private:
+  void bin(const Vec3View& position, int n_total, const BinningBox& box, double range);
+
+  Offsets offset_;  // n_owned + 1
+  Entries entries_;
+  // Cell binning: rows of cell c are bin_rows_(bin_offset_(c) .. bin_offset_(c+1)).
+  Kokkos::View<int*, MemSpace> bin_count_, bin_offset_, bin_rows_, row_cell_;
+  int cells_[3] = {1, 1, 1};
+  double cell_size_[3] = {1, 1, 1};
+  long long builds_ = 0;
+  long long pairs_ = 0;
+};
+
+}  // namespace strata

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmark: the LJ liquid of LAMMPS' bench/in.lj (fcc, density 0.8442,
+# T 1.44, cutoff 2.5, skin 0.3, velocity Verlet, dt 0.005) in Strata and in
+# Debian's LAMMPS (installed if missing), at 32,000 and 256,000 atoms on 1
+# and 2 ranks, alternating the two codes at each point in one run.
+#
+# Both codes use the same neighbour policy: a displacement check every step
+# and a rebuild when any atom moved more than half the skin (LAMMPS:
+# neigh_modify delay 0 every 1 check yes). Prints atom-steps/s of each, the
+# ratio Strata/LAMMPS, and peak memory per atom (sum over ranks of each
+# process's peak RSS from GNU time, divided by the atoms). Figures, not
+# assertions: the machine is shared, so read the ratio.
+#
+#   scripts/bench/lj_vs_lammps.sh                 full (a few minutes)
+#   STEPS=50 scripts/bench/lj_vs_lammps.sh        shorter
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/setup.sh >/dev/null
+need=()
+command -v lmp >/dev/null || need+=(lammps)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+STEPS=${STEPS:-100}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-ljbench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+STRATA=$(pwd)/build/strata
+
+# sum_rss FILE...: total of the per-rank peak RSS (KiB) that GNU time wrote.
+sum_rss() { cat "$@" | awk '/^maxrss_kib=/{split($0, a, "="); s += a[2]} END {print s * 1024}'; }
+
+lammps_point() {  # cells ranks -> "atom-steps/s bytes"
+  local cells=$1 np=$2 dir="$WORK/lammps.$1.$2"
+  mkdir -p "$dir"
+  cat >"$dir/in.lj" <<IN
+units           lj
+atom_style      atomic
+lattice         fcc 0.8442
+region          box block 0 $cells 0 $cells 0 $cells
+create_box      1 box
+create_atoms    1 box
+mass            1 1.0
+velocity        all create 1.44 87287 loop geom
+pair_style      lj/cut 2.5
+pair_coeff      1 1 1.0 1.0 2.5
+neighbor        0.3 bin
+neigh_modify    delay 0 every 1 check yes
+fix             1 all nve
+timestep        0.005
+thermo          $STEPS
+run             $STEPS
+IN
+  (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
+    lmp -in in.lj -log log.lammps -screen none) >/dev/null 2>&1 || true
+  (cd "$dir" && for f in rss.*; do :; done)
+  local loop atoms
+  loop=$(sed -n 's/^Loop time of \([0-9.e+-]*\) on .* for \([0-9]*\) steps with \([0-9]*\) atoms/\1/p' "$dir/log.lammps")
+  atoms=$(sed -n 's/^Loop time of .* with \([0-9]*\) atoms/\1/p' "$dir/log.lammps")
+  echo "$(/usr/bin/python3 -c "print($atoms * $STEPS / $loop)") $(sum_rss "$dir"/rss.*) $atoms"
+}
+
+strata_point() {  # cells ranks -> "atom-steps/s bytes"
+  local cells=$1 np=$2 dir="$WORK/strata.$1.$2"
+  mkdir -p "$dir"
+  local atoms=$((4 * cells * cells * cells))
+  (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
+    "$STRATA" run "$OLDPWD/inputs/lj.toml" --output out --set particles.count="$atoms" --set run.steps="$STEPS" \
+    --set output.thermo_every="$STEPS" >log.txt 2>&1)
+  echo "$(/usr/bin/python3 -c "import json; print(json.load(open('$dir/out/summary.json'))['particle_steps_per_s'])") $(sum_rss "$dir"/rss.*) $atoms"
+}
+
+printf '%-8s %-6s %16s %16s %8s %14s %14s\n' atoms ranks "strata a-st/s" "lammps a-st/s" ratio "strata B/atom" "lammps B/atom"
+for cells in 20 40; do
+  for np in 1 2; do
+    read -r l_rate l_rss atoms < <(lammps_point "$cells" "$np")
+    read -r s_rate s_rss _ < <(strata_point "$cells" "$np")
+    /usr/bin/python3 - "$atoms" "$np" "$s_rate" "$l_rate" "$s_rss" "$l_rss" <<'PY'
+import sys
+atoms, np, s, l, sr, lr = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+n = float(atoms)
+print(f"{atoms:<8} {np:<6} {s:16.4g} {l:16.4g} {s / l:8.2f} {sr / n:14.0f} {lr / n:14.0f}")
+PY
+  done
+done
+echo
+echo "LAMMPS: $(lmp -h | sed -n '2p' | sed 's/^ *//'), one MPI rank per process, no OpenMP (Debian's build)."
+echo "targets: ratio >= 1.0 at every point; Strata memory per atom <= LAMMPS'"
