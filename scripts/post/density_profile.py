@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Number density along one axis over time, as a heat map.
 
-Each chosen frame is binned along the axis (wrapped positions); the density
-of a bin is its particle count over the bin's volume (box cross-section times
-bin width), in sigma^-3. Writes a PNG (time across, coordinate up, colour =
+Each chosen frame is binned along the axis (positions wrapped into the box on
+a periodic axis); the density of a bin is its particle count over the bin's
+volume (box cross-section times bin width), in sigma^-3. Writes a PNG (time across, coordinate up, colour =
 density) and a CSV: one row per frame, step,time, then one column per bin
 (named by the bin centre).
 """
@@ -38,7 +38,12 @@ def main():
         if box[axis] != L:
             raise sp.BadInput(f"{args.h5}: the box changes along {args.axis}; profiles would not line up")
         s = np.asarray(t.position[f][:, axis], dtype=float)
-        # A reflecting wall lets a particle sit exactly on L: count it in the last bin.
+        if t.periodic[axis]:
+            # Between neighbour-list rebuilds a run may hold positions just
+            # outside the box; on a periodic axis they belong inside.
+            s = np.mod(s, L)
+        # np.mod can round up onto L, and a reflecting wall lets a particle
+        # sit exactly on L: count both in the last bin.
         counts, _ = np.histogram(np.clip(s, 0.0, np.nextafter(L, 0.0)), bins=edges)
         cross_section = np.prod(box) / box[axis]
         rows.append(counts / (cross_section * np.diff(edges)))
