@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <string>
 #include <stdexcept>
 
 namespace strata {
@@ -20,22 +22,26 @@ std::string header_of(const std::vector<std::string>& columns) {
 
 }  // namespace
 
-ThermoLog::ThermoLog(const std::string& path, std::vector<std::string> columns, bool active, Mode mode)
+ThermoLog::ThermoLog(const std::string& path, std::vector<std::string> columns, bool active, std::int64_t resume_step)
     : columns_(std::move(columns)), active_(active) {
   if (!active_) return;
   const std::string header = header_of(columns_);
   bool has_header = false;
-  if (mode == Mode::Append) {
-    std::ifstream in(path);
-    std::string first;
-    if (in && std::getline(in, first)) {
-      if (first != header)
-        throw std::runtime_error("cannot continue " + path + ": its columns are '" + first + "', this run writes '" +
-                                 header + "'");
-      has_header = true;
+  if (resume_step >= 0) {
+    {
+      // Refused before anything is cut: the file may be another run's.
+      std::ifstream in(path);
+      std::string first;
+      if (in && std::getline(in, first)) {
+        if (first != header)
+          throw std::runtime_error(path + " has other columns than this run writes ('" + first + "', not '" +
+                                   header + "'); move it away");
+        has_header = true;
+      }
     }
+    truncate_thermo_csv(path, resume_step);
   }
-  out_.open(path, std::ios::out | (mode == Mode::Append ? std::ios::app : std::ios::trunc));
+  out_.open(path, std::ios::out | (resume_step >= 0 ? std::ios::app : std::ios::trunc));
   if (!out_) throw std::runtime_error("cannot open " + path + " for writing");
   if (!has_header) out_ << header << '\n';
   out_.flush();
@@ -77,6 +83,7 @@ void truncate_thermo_csv(const std::string& path, std::int64_t step) {
       header = false;
       continue;
     }
+    if (line == "\n") continue;
     // Steps are written with %.17g, so they parse exactly as doubles.
     const double row_step = std::strtod(line.c_str(), nullptr);
     if (row_step <= static_cast<double>(step)) kept += line;

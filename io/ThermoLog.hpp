@@ -10,14 +10,12 @@ namespace strata {
 
 class ThermoLog {
  public:
-  enum class Mode {
-    Truncate,  // a new run: start the file afresh with the header
-    Append,    // a resumed run: continue the file (after truncate_thermo_csv)
-  };
-  // Opens `path` and, when the file is new or empty, writes the header, when
-  // `active` (rank 0); does nothing on other ranks. Append throws if the
-  // existing header names other columns.
-  ThermoLog(const std::string& path, std::vector<std::string> columns, bool active, Mode mode = Mode::Truncate);
+  // Opens `path` when `active` (rank 0); does nothing on other ranks. A new
+  // run (resume_step < 0) truncates it and writes the header. A resumed run
+  // keeps the rows up to and including resume_step (truncate_thermo_csv) and
+  // appends from there, so the result equals an uninterrupted run's file; a
+  // missing file is started with the header, one with other columns refused.
+  ThermoLog(const std::string& path, std::vector<std::string> columns, bool active, std::int64_t resume_step = -1);
   void write_row(const std::vector<double>& values);
   const std::vector<std::string>& columns() const { return columns_; }
 

@@ -59,6 +59,13 @@ struct Particles {
     ghosts = 0;
   }
 
+  // Add the force view to particles allocated without it (e.g. read from a
+  // checkpoint), sized like the other per-particle views.
+  void enable_force() {
+    with_force_ = true;
+    if (force.extent(0) < capacity()) force = Vec3View("force", capacity());
+  }
+
   // Make room for at least n owned particles, keeping rows [0, size).
   // Grows by a quarter beyond what is needed so a stream of arrivals does not
   // reallocate every step; one view is reallocated at a time to bound the

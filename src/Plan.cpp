@@ -70,8 +70,30 @@ void check_decomposition(const Config& cfg, int ranks) {
                        "fewer ranks or a longer box");
 }
 
+// Estimated bytes per owned particle: the particle views, and for
+// interacting runs the force, the rebuild positions, the neighbour list (a
+// half list over the neighbour sphere at the mean density) and the ghost rows
+// (position and species) of a slab.
+double bytes_per_particle(const Config& cfg, int ranks) {
+  double b = kBytesPerParticle;
+  const double w = halo_width(cfg);
+  if (w > 0) {
+    const auto& box = cfg.system.box;
+    const double density = static_cast<double>(cfg.particles.count) / (box[0] * box[1] * box[2]);
+    const double pairs = 0.5 * 4.18879 * w * w * w * density;
+    const double slab = box[cfg.decomposition.axis] / ranks;
+    double ghost_fraction = (slab + 2 * w) / slab;
+    for (int d = 0; d < 3; ++d)
+      if (d != cfg.decomposition.axis && cfg.system.boundary[d] == Boundary::Periodic)
+        ghost_fraction *= (box[d] + 2 * w) / box[d];
+    b += 24 + 12 + 4.0 * pairs * 1.125 + (ghost_fraction - 1.0) * (24 + 4 + 8);
+  }
+  return b * (1.0 + 1.0 / 64);
+}
+
 std::string describe_plan(const Config& cfg, int ranks) {
   const auto& s = cfg.system;
+  const double per = bytes_per_particle(cfg, ranks);
   const int axis = cfg.decomposition.axis;
   const SlabLayout layout = SlabLayout::uniform(s, axis, ranks);
   const double N = static_cast<double>(cfg.particles.count);
@@ -96,10 +118,10 @@ std::string describe_plan(const Config& cfg, int ranks) {
     const double share = N * (layout.hi(r) - layout.lo(r)) / s.box[axis];
     max_particles = std::max(max_particles, share);
     out += fmt::format("  rank {:<4} [{:.6g}, {:.6g})  ~{:.0f} particles  ~{:.1f} MB\n", r, layout.lo(r), layout.hi(r),
-                       share, share * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6);
+                       share, share * per / 1e6);
   }
   out += fmt::format("memory       ~{:.0f} B/particle: ~{:.1f} MB in all, ~{:.1f} MB on the fullest rank\n",
-                     kBytesPerParticle, N * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6, max_particles * kBytesPerParticle * (1.0 + 1.0 / 64) / 1e6);
+                     per, N * per / 1e6, max_particles * per / 1e6);
   out += fmt::format("output       {} (thermo every {} steps)\n", cfg.output.dir, cfg.output.thermo_every);
   return out;
 }

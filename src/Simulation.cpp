@@ -15,6 +15,7 @@
 #include "decomposition/HaloExchange.hpp"
 #include "decomposition/Migration.hpp"
 #include "decomposition/SlabLayout.hpp"
+#include "io/Checkpoint.hpp"
 #include "io/H5mdWriter.hpp"
 #include "io/ThermoLog.hpp"
 #include "kernels/Integrators.hpp"
@@ -57,10 +58,30 @@ const std::vector<std::string> kThermoColumns = {"step",          "time",       
                                                  "total_energy",  "pressure",       "msd",
                                                  "imbalance"};
 
+int comm_size(MPI_Comm comm) {
+  int n = 1;
+  MPI_Comm_size(comm, &n);
+  return n;
+}
+int comm_rank(MPI_Comm comm) {
+  int r = 0;
+  MPI_Comm_rank(comm, &r);
+  return r;
+}
+
+// A restart on as many ranks as wrote the checkpoint keeps its slab bounds
+// (so the run continues bitwise); otherwise the slabs are cut anew.
+SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
+  const int ranks = comm_size(comm);
+  if (meta && meta->ranks == ranks && meta->slab_axis == cfg.decomposition.axis)
+    return SlabLayout(cfg.system, meta->slab_axis, meta->slab_bounds);
+  return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, ranks);
+}
+
 // One run: owns the particles and every piece that acts on them.
 class Simulation {
  public:
-  Simulation(MPI_Comm comm, const Config& cfg);
+  Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, const CheckpointMeta* restart);
   void run();
 
  private:
@@ -77,9 +98,12 @@ class Simulation {
   void check_particle_count(std::int64_t step);
   void write_thermo(std::int64_t step);
   void write_summary(double wall);
+  void write_checkpoint_now(std::int64_t step);
 
   MPI_Comm comm_;
   const Config& cfg_;
+  RunOptions options_;
+  bool restarted_ = false;
   int rank_ = 0, ranks_ = 1;
   SlabLayout layout_;
   BoxGeometry geom_;
@@ -104,30 +128,29 @@ class Simulation {
   long long rebuilds_ = 0;
 };
 
-Simulation::Simulation(MPI_Comm comm, const Config& cfg)
+Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, const CheckpointMeta* restart)
     : comm_(comm),
       cfg_(cfg),
-      layout_(SlabLayout::uniform(cfg.system, cfg.decomposition.axis, [comm] {
-        int n = 1;
-        MPI_Comm_size(comm, &n);
-        return n;
-      }())),
+      options_(options),
+      restarted_(restart != nullptr),
+      layout_(initial_layout(comm, cfg, restart)),
       migration_(comm, layout_),
-      thermo_(
-          (std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), kThermoColumns,
-          [comm] {
-            int r = 0;
-            MPI_Comm_rank(comm, &r);
-            return r == 0;
-          }()),
+      thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), kThermoColumns, comm_rank(comm) == 0,
+              restart ? restart->step : -1),
       out_dir_(cfg.output.dir) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &ranks_);
   geom_ = layout_.geometry(rank_);
   masses_ = mass_table(cfg_.species);
-  particles_ = build_initial_particles(comm_, cfg_, layout_);
+  if (restart) {
+    particles_ = read_checkpoint_particles(comm_, options_.restart_path, layout_);
+    first_step_ = restart->step;
+  } else {
+    particles_ = build_initial_particles(comm_, cfg_, layout_);
+  }
   last_step_ = cfg_.run.steps;
   if (interacting()) {
+    particles_.enable_force();
     pairs_ = make_pair_table(cfg_);
     skin_ = cfg_.interaction.skin;
     halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_);
@@ -303,6 +326,8 @@ void Simulation::run() {
   const double t_start = MPI_Wtime();
   check_particle_count(first_step_);
   if (interacting()) {
+    // The same rebuild and forces a checkpoint step does before writing,
+    // so a restarted run continues exactly.
     rebuild();
     compute_forces(first_step_, true);
   }
@@ -313,23 +338,58 @@ void Simulation::run() {
                 static_cast<long long>(last_step_));
   timers_.setup = MPI_Wtime() - t_start;
   t_loop_start_ = MPI_Wtime();
-  write_thermo(first_step_);
+  if (rank_ == 0 && restarted_)
+    std::printf("strata: continuing from %s (step %lld)\n", options_.restart_path.c_str(),
+                static_cast<long long>(first_step_));
+  if (!restarted_) write_thermo(first_step_);  // a resumed thermo.csv has this row
+  const std::int64_t every = cfg_.output.checkpoint_every;
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
     if (interacting())
       md_step(step);
     else
       free_step(step);
     if (step % cfg_.output.thermo_every == 0 || step == last_step_) write_thermo(step);
+    if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
   }
   timers_.loop = MPI_Wtime() - t_loop_start_;
 
-  // Final state: wrapped into the box on its owning rank, one H5MD frame.
+  // Final state: wrapped into the box on its owning rank, one H5MD frame,
+  // and a checkpoint to continue from.
   const double t_final = MPI_Wtime();
-  if (interacting()) rebuild();
+  write_checkpoint_now(last_step_);
   H5mdFrameInfo info{last_step_, last_step_ * cfg_.run.timestep, cfg_.system.box, cfg_.system.boundary};
   write_h5md_frame(comm_, (out_dir_ / "final.h5").string(), particles_, info, STRATA_VERSION);
   timers_.output += MPI_Wtime() - t_final;
   write_summary(MPI_Wtime() - t_start);
+}
+
+// Every particle home and in the box (for interacting runs: a rebuild, and
+// forces recomputed from the rebuilt list, exactly what a restart from this
+// file does first), then one collective file.
+void Simulation::write_checkpoint_now(std::int64_t step) {
+  const double t0 = MPI_Wtime();
+  if (interacting()) {
+    rebuild();
+    compute_forces(step, false);
+  }
+  CheckpointMeta meta;
+  meta.step = step;
+  meta.time = step * cfg_.run.timestep;
+  meta.deck_text = cfg_.deck_text;
+  meta.seed = cfg_.run.seed;
+  meta.slab_axis = layout_.axis();
+  meta.slab_bounds = layout_.bounds();
+  meta.box = cfg_.system.box;
+  meta.boundary = cfg_.system.boundary;
+  meta.code_version = STRATA_VERSION;
+  meta.integrator["neighbor_builds"] = static_cast<double>(rebuilds_);
+  try {
+    write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep));
+  } catch (const std::runtime_error& e) {
+    // write_checkpoint fails on every rank alike; earlier checkpoints stand.
+    throw CollectiveFailure(std::string("checkpoint at step ") + std::to_string(step) + " failed: " + e.what());
+  }
+  timers_.output += MPI_Wtime() - t0;
 }
 
 void Simulation::write_summary(double wall) {
@@ -393,8 +453,11 @@ void Simulation::write_summary(double wall) {
 
 }  // namespace
 
-void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions&) {
-  Simulation sim(comm, cfg);
+void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options) {
+  std::unique_ptr<CheckpointMeta> meta;
+  if (!options.restart_path.empty())
+    meta = std::make_unique<CheckpointMeta>(read_checkpoint_meta(options.restart_path));
+  Simulation sim(comm, cfg, options, meta.get());
   sim.run();
 }
 

@@ -11,6 +11,8 @@ namespace strata {
 
 struct RunOptions {
   bool overwrite = false;
+  // A checkpoint file to continue from (already checked by main), or empty.
+  std::string restart_path;
 };
 
 // Runs the simulation described by cfg (already validated, output directory

@@ -9,11 +9,13 @@
 #include <Kokkos_Core.hpp>
 #include <climits>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <hdf5.h>
 #include <string>
 #include <vector>
 
+#include "io/Checkpoint.hpp"
 #include "io/H5mdReader.hpp"
 #include "io/OutputDir.hpp"
 #include "src/Deck.hpp"
@@ -87,29 +89,86 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
   return cfg;
 }
 
+int line_of(const strata::Config& cfg, const std::string& key) {
+  const auto it = cfg.key_lines.find(key);
+  return it == cfg.key_lines.end() ? 0 : it->second;
+}
+
+// The checkpoint --restart names ("latest": the newest valid one in the
+// output directory, found by rank 0), checked against the deck.
+std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std::string& restart) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string path = restart;
+  if (restart == "latest") {
+    std::vector<std::string> warnings;
+    if (rank == 0) path = strata::find_latest_checkpoint(cfg.output.dir, warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "%s\n", w.c_str());
+    unsigned long len = path.size();
+    MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, 0, comm);
+    path.resize(len);
+    MPI_Bcast(path.data(), static_cast<int>(len), MPI_CHAR, 0, comm);
+    if (path.empty())
+      throw strata::InputError("--restart latest", 0,
+                               "no complete checkpoint in " + cfg.output.dir + "/checkpoints",
+                               "an output directory a run has written a checkpoint to");
+  }
+  const strata::CheckpointMeta meta = strata::read_checkpoint_meta(path);
+  auto mismatch = [&](const std::string& key, const std::string& what) {
+    throw strata::InputError(cfg.deck_path, line_of(cfg, key), path + " was written with " + what,
+                             "the deck the checkpoint was written with (its text is in /strata)");
+  };
+  if (meta.particle_count != cfg.particles.count)
+    mismatch("particles.count", std::to_string(meta.particle_count) + " particles");
+  for (int d = 0; d < 3; ++d) {
+    if (meta.box[d] != cfg.system.box[d]) mismatch("system.box", "another box");
+    if (meta.boundary[d] != cfg.system.boundary[d]) mismatch("system.boundary", "other boundaries");
+  }
+  if (meta.seed != cfg.run.seed) mismatch("run.seed", "seed " + std::to_string(meta.seed));
+  if (meta.step > cfg.run.steps)
+    throw strata::InputError(cfg.deck_path, line_of(cfg, "run.steps"),
+                             path + " is at step " + std::to_string(meta.step) + ", past run.steps = " +
+                                 std::to_string(cfg.run.steps),
+                             "run.steps at or beyond the checkpoint's step");
+  return path;
+}
+
 int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::string>& sets,
-                const std::string& output, bool overwrite) {
+                const std::string& output, bool overwrite, const std::string& restart) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
   strata::Config cfg;
+  std::string restart_path;
   int status = collective_check(comm, [&] {
+    if (!restart.empty() && overwrite)
+      throw strata::InputError("command line", 0, "--restart and --overwrite together",
+                               "one of them: --overwrite would delete the checkpoints");
     cfg = load_config(deck, sets, output);
     strata::check_decomposition(cfg, ranks);
   });
   if (status != kExitOk) return status;
-  // Only rank 0 touches the directory; the others learn the outcome.
+  if (!restart.empty()) {
+    status = collective_check(comm, [&] { restart_path = resolve_restart(comm, cfg, restart); });
+    if (status != kExitOk) return status;
+  }
+  // Only rank 0 touches the directory; the others learn the outcome. A
+  // resumed run continues the results already there.
   status = collective_check(comm, [&] {
     if (rank != 0) return;
-    const auto it = cfg.key_lines.find("output.dir");
     const bool from_cli = !output.empty();
+    if (!restart_path.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(cfg.output.dir, ec);
+      return;
+    }
     strata::prepare_output_dir(cfg.output.dir, overwrite, from_cli ? "--output" : cfg.deck_path,
-                               from_cli || it == cfg.key_lines.end() ? 0 : it->second);
+                               from_cli ? 0 : line_of(cfg, "output.dir"));
   });
   if (status != kExitOk) return status;
 
   try {
-    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite});
+    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path});
   } catch (const strata::CollectiveFailure& e) {
     if (rank == 0) std::fprintf(stderr, "strata: error: %s\n", e.what());
     return kExitRuntime;
@@ -143,7 +202,7 @@ int dispatch(int argc, char** argv) {
   app.set_version_flag("--version", version_string(), "Print the version and the libraries Strata was built with");
   app.require_subcommand(1);
 
-  std::string deck, output;
+  std::string deck, output, restart;
   std::vector<std::string> sets;
   bool overwrite = false;
   int validate_ranks = 1;
@@ -153,6 +212,8 @@ int dispatch(int argc, char** argv) {
   run->add_option("--set", sets, "Override a deck key by its dotted path, KEY=VALUE (repeatable)");
   run->add_option("--output", output, "Output directory (overrides output.dir)");
   run->add_flag("--overwrite", overwrite, "Replace results already in the output directory");
+  run->add_option("--restart", restart,
+                  "Continue from a checkpoint file, or 'latest': the newest valid one in the output directory");
 
   auto* validate = app.add_subcommand("validate", "Check a deck and print the decomposition plan without running");
   validate->add_option("deck", deck, "Input deck (TOML)")->required();
@@ -169,7 +230,7 @@ int dispatch(int argc, char** argv) {
     return kExitInput;
   }
 
-  if (run->parsed()) return run_command(MPI_COMM_WORLD, deck, sets, output, overwrite);
+  if (run->parsed()) return run_command(MPI_COMM_WORLD, deck, sets, output, overwrite, restart);
   return validate_command(MPI_COMM_WORLD, deck, sets, validate_ranks);
 }
 

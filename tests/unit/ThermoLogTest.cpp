@@ -1,5 +1,6 @@
-// thermo.csv across a resume: truncate_thermo_csv plus ThermoLog's append
-// mode must reproduce, byte for byte, the log of an uninterrupted run.
+// thermo.csv across a resume: ThermoLog resumed at a checkpoint's step (via
+// truncate_thermo_csv) must reproduce, byte for byte, the log of an
+// uninterrupted run.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -75,32 +76,32 @@ TEST_F(ThermoLogTest, ResumedLogEqualsAnUninterruptedOne) {
     ThermoLog log(p, kColumns, true);
     write_rows(log, 0, 400);
   }
-  // Killed while writing the row of step 500.
-  std::ofstream(p, std::ios::app) << "500,0.5,10";
-  truncate_thermo_csv(p, 200);  // the checkpoint was at step 200
+  // Killed while writing the row of step 500, one digit in: a "5" that must
+  // not pass for the row of step 5.
+  std::ofstream(p, std::ios::app) << "5";
   {
-    ThermoLog log(p, kColumns, true, ThermoLog::Mode::Append);
+    ThermoLog log(p, kColumns, true, 200);  // the checkpoint was at step 200
     write_rows(log, 300, 600);
   }
   EXPECT_EQ(slurp(p), uninterrupted(600));
 }
 
-TEST_F(ThermoLogTest, AppendToAMissingFileStartsItWithTheHeader) {
+TEST_F(ThermoLogTest, ResumingWithoutALogStartsItWithTheHeader) {
   const std::string p = path("new.csv");
   truncate_thermo_csv(p, 100);
   EXPECT_FALSE(fs::exists(p)) << "truncating a missing file must not create it";
   {
-    ThermoLog log(p, kColumns, true, ThermoLog::Mode::Append);
+    ThermoLog log(p, kColumns, true, 200);
     write_rows(log, 0, 300);
   }
   EXPECT_EQ(slurp(p), uninterrupted(300));
 }
 
-TEST_F(ThermoLogTest, AppendRefusesALogWithOtherColumns) {
+TEST_F(ThermoLogTest, ResumeRefusesALogWithOtherColumnsAndLeavesItAlone) {
   const std::string p = path("other.csv");
-  std::ofstream(p) << "step,time,energy\n0,0,1\n";
-  EXPECT_THROW(ThermoLog(p, kColumns, true, ThermoLog::Mode::Append), std::runtime_error);
-  EXPECT_EQ(slurp(p), "step,time,energy\n0,0,1\n");
+  std::ofstream(p) << "step,time,energy\n0,0,1\n900,9,1\n";
+  EXPECT_THROW(ThermoLog(p, kColumns, true, 200), std::runtime_error);
+  EXPECT_EQ(slurp(p), "step,time,energy\n0,0,1\n900,9,1\n");
 }
 
 TEST_F(ThermoLogTest, InactiveRanksTouchNothing) {

@@ -150,11 +150,9 @@ int run(MPI_Comm comm, const Args& a) {
   const std::string h5 = (dir / "trajectory.h5").string(), xmf = (dir / "trajectory.xmf").string();
   const std::string csv = (dir / "thermo.csv").string();
   if (rank == 0) std::filesystem::create_directories(dir);
-  if (rank == 0 && a.resume >= 0) truncate_thermo_csv(csv, a.resume);
   MPI_Barrier(comm);
   TrajectoryWriter writer(comm, h5, N, system.box, system.boundary, options, a.resume);
-  ThermoLog thermo(csv, {"step", "time", "particles", "kinetic_energy", "msd"}, rank == 0,
-                   a.resume >= 0 ? ThermoLog::Mode::Append : ThermoLog::Mode::Truncate);
+  ThermoLog thermo(csv, {"step", "time", "particles", "kinetic_energy", "msd"}, rank == 0, a.resume);
 
   std::mt19937_64 shuffle(static_cast<std::uint64_t>(rank) + 7);
   std::vector<std::size_t> perm(n);
