@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& result_names() {
   static const std::vector<std::string> names = {"thermo.csv", "final.h5", "final.h5.tmp", "summary.json",
-                                                 "trajectory.h5", "checkpoints", "log.txt", "status.json"};
+                                                 "trajectory.h5", "trajectory.xmf", "checkpoints", "log.txt", "status.json"};
   return names;
 }
 

@@ -1,0 +1,68 @@
+"""Open a Strata trajectory.h5 in MDAnalysis, whatever its version.
+
+    import sys; sys.path.insert(0, "scripts/post")
+    import strata_mda
+    u = strata_mda.universe("output/run/trajectory.h5")
+    for ts in u.trajectory:
+        ts.positions, ts.time, ts.data["step"], ts.data.get("kinetic_energy")
+
+Why not MDAnalysis.Universe(path, format="H5MD") directly: MDAnalysis' H5MD
+reader (up to 2.7 at least) reads /observables/<name>/value[frame] for every
+child of /observables, by frame index. Strata's file holds a nested
+/observables/strata/particles_per_rank (H5MD allows observable groups;
+MDAnalysis fails with "object 'value' doesn't exist", issue #4598) and
+thermo rows at their own cadence (row k is not frame k). The reader below
+differs in two steps only: an observable is attached to a frame when it has a
+row at the frame's step, and the cuboid box, stored as three edge lengths
+([frames][3], as H5MD allows; MDAnalysis 2.4 expects [frames][3][3] and
+reports no box), becomes ts.dimensions. Strata's lengths and times are reduced LJ
+units, which MDAnalysis cannot convert, so units are left as they are.
+"""
+import h5py
+import numpy as np
+
+
+def _reader_class():
+    from MDAnalysis.coordinates.H5MD import H5MDReader
+
+    class StrataH5MDReader(H5MDReader):
+        """H5MDReader that matches observables to frames by step."""
+
+        format = "STRATA_H5MD"
+
+        def _read_frame(self, frame):
+            ts = super()._read_frame(frame)
+            # A cuboid box is stored as its three edge lengths ([frames][3],
+            # as H5MD allows); MDAnalysis expects three box vectors.
+            edges = self._particle_group["box/edges/value"]
+            if edges.ndim == 2:
+                ts.dimensions = np.concatenate([edges[frame], [90.0, 90.0, 90.0]])
+            return ts
+
+        def _copy_to_data(self):
+            group = self._particle_group["position"]
+            step = int(group["step"][self._frame])
+            self.ts.time = float(group["time"][self._frame])
+            self.ts.data["step"] = step
+            observables = self._file.get("observables")
+            if observables is None:
+                return
+            for name, series in observables.items():
+                if not isinstance(series, h5py.Group) or "value" not in series or "step" not in series:
+                    continue  # a group of observables (e.g. strata/), not one
+                rows = np.flatnonzero(np.asarray(series["step"]) == step)
+                if rows.size:
+                    self.ts.data[name] = series["value"][rows[0]]
+
+    return StrataH5MDReader
+
+
+def universe(path):
+    """An MDAnalysis Universe (one atom per particle, row i = particle id i)."""
+    import MDAnalysis as mda
+
+    with h5py.File(path, "r") as f:
+        n_atoms = f["particles/all/position/value"].shape[1]
+    u = mda.Universe.empty(n_atoms, trajectory=False)
+    u.load_new(path, format=_reader_class(), convert_units=False)
+    return u
