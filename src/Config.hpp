@@ -88,6 +88,9 @@ struct OutputConfig {
   std::int64_t thermo_every = 100;
   std::int64_t checkpoint_every = 0;            // 0: only the checkpoint at the end of the run
   std::int64_t checkpoint_keep = 2;
+  std::int64_t trajectory_every = 0;            // 0: no trajectory.h5
+  std::vector<std::string> trajectory_fields{"image"};
+  std::int64_t trajectory_deflate = 0;
 };
 
 struct Config {

@@ -186,6 +186,15 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) { c.output.checkpoint_every = v.i; }},
       {"output.checkpoint_keep", Kind::Int, Need::Optional, "2", "", kGe1, {}, "newest checkpoints kept",
        [](Config& c, const Value& v) { c.output.checkpoint_keep = v.i; }},
+      {"output.trajectory_every", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "steps between trajectory frames (0: no trajectory)",
+       [](Config& c, const Value& v) { c.output.trajectory_every = v.i; }},
+      {"output.trajectory_fields", Kind::Strings, Need::Optional, "[\"image\"]", "", kAny,
+       {"position", "velocity", "image", "id", "species", "force"}, "per-particle fields stored besides position",
+       [](Config& c, const Value& v) { c.output.trajectory_fields = v.strs; }},
+      {"output.trajectory_deflate", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "deflate level of trajectory datasets, 0 (off) to 9",
+       [](Config& c, const Value& v) { c.output.trajectory_deflate = v.i; }},
   };
   return s;
 }
@@ -316,7 +325,8 @@ std::string expect(const Spec& s) {
     case Kind::Enum: return one_of(s.values);
     case Kind::Float3: return "an array of 3 floats" + bound_text(s.bound);
     case Kind::EnumOr3: return one_of(s.values) + ", or an array of 3 of them";
-    case Kind::Strings: return "an array of unique non-empty strings";
+    case Kind::Strings:
+      return s.values.empty() ? "an array of unique non-empty strings" : "an array of unique values among " + one_of(s.values).substr(7);
     case Kind::Floats: return "an array of floats" + bound_text(s.bound);
     case Kind::Pairs: return std::string("an array of inline tables, each ") + kPairShape;
   }
@@ -486,7 +496,9 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
       const toml::array& a = get_array(s, n, o, label);
       if (a.empty()) fail(o, line_of(n, o), label + " is empty", expect(s));
       for (int i = 0; i < static_cast<int>(a.size()); ++i) {
-        std::string str = get_name(a[i], o, element(i, label));
+        // With allowed values, each element is checked like an Enum.
+        std::string str = s.values.empty() ? get_name(a[i], o, element(i, label))
+                                           : std::string(s.values[get_enum(s, a[i], o, element(i, label))]);
         const auto same = std::find(v.strs.begin(), v.strs.end(), str);
         if (same != v.strs.end())
           fail(o, line_of(a[i], o),

@@ -18,6 +18,7 @@
 #include "io/Checkpoint.hpp"
 #include "io/H5mdWriter.hpp"
 #include "io/ThermoLog.hpp"
+#include "io/TrajectoryWriter.hpp"
 #include "kernels/Integrators.hpp"
 #include "kernels/LennardJones.hpp"
 #include "kernels/NeighborList.hpp"
@@ -99,6 +100,7 @@ class Simulation {
   void write_thermo(std::int64_t step);
   void write_summary(double wall);
   void write_checkpoint_now(std::int64_t step);
+  void write_frame(std::int64_t step);
 
   MPI_Comm comm_;
   const Config& cfg_;
@@ -117,6 +119,7 @@ class Simulation {
   std::filesystem::path out_dir_;
   std::int64_t first_step_ = 0, last_step_ = 0;
   double t_loop_start_ = 0;
+  std::unique_ptr<TrajectoryWriter> trajectory_;  // when output.trajectory_every > 0
 
   // Interacting particles only.
   PairTable pairs_{};
@@ -157,6 +160,33 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   } else {
     propagator_ = make_propagator(cfg_);
   }
+  if (cfg_.output.trajectory_every > 0) {
+    TrajectoryOptions opts;
+    for (const auto& f : cfg_.output.trajectory_fields) {
+      opts.velocity |= f == "velocity";
+      opts.image |= f == "image";
+      opts.id |= f == "id";
+      opts.species |= f == "species";
+      opts.force |= f == "force";
+    }
+    opts.deflate = static_cast<int>(cfg_.output.trajectory_deflate);
+    // A resumed run drops the frames an interrupted run wrote after the
+    // checkpoint, so the file ends up as an uninterrupted run's.
+    trajectory_ = std::make_unique<TrajectoryWriter>(comm_, (out_dir_ / "trajectory.h5").string(),
+                                                     cfg_.particles.count, cfg_.system.box, cfg_.system.boundary,
+                                                     opts, restarted_ ? first_step_ : -1);
+  }
+}
+
+// One trajectory frame (rows sorted by particle id) and, from rank 0, the
+// XDMF sidecar rewritten to list every frame now in the file.
+void Simulation::write_frame(std::int64_t step) {
+  const double t0 = MPI_Wtime();
+  trajectory_->write_frame(particles_, step, step * cfg_.run.timestep);
+  if (rank_ == 0)
+    write_xdmf((out_dir_ / "trajectory.xmf").string(), "trajectory.h5", cfg_.particles.count, trajectory_->frames(),
+               trajectory_->options());
+  timers_.output += MPI_Wtime() - t0;
 }
 
 // Free particles: propagate (wrapping, counting leavers), then migrate.
@@ -309,6 +339,20 @@ void Simulation::write_thermo(std::int64_t step) {
   const double time = step * cfg_.run.timestep;
   thermo_.write_row({static_cast<double>(step), time, N, temperature, ke, pe, ke + pe, pressure, global[1] / N,
                      n_max / (N / ranks_)});
+  if (trajectory_) {
+    const std::int64_t mine = static_cast<std::int64_t>(particles_.size);
+    std::vector<std::int64_t> counts(ranks_);
+    MPI_Allgather(&mine, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
+    trajectory_->write_observables(step, time,
+                                   {{"temperature", temperature},
+                                    {"kinetic_energy", ke},
+                                    {"potential_energy", pe},
+                                    {"total_energy", ke + pe},
+                                    {"pressure", pressure},
+                                    {"msd", global[1] / N},
+                                    {"imbalance", n_max / (N / ranks_)}},
+                                   counts);
+  }
   if (rank_ == 0) {
     const double elapsed = MPI_Wtime() - t_loop_start_;
     const double done = static_cast<double>(step - first_step_);
@@ -341,16 +385,25 @@ void Simulation::run() {
   if (rank_ == 0 && restarted_)
     std::printf("strata: continuing from %s (step %lld)\n", options_.restart_path.c_str(),
                 static_cast<long long>(first_step_));
-  if (!restarted_) write_thermo(first_step_);  // a resumed thermo.csv has this row
+  // A resumed run's thermo.csv and trajectory.h5 already hold this step.
+  if (!restarted_) {
+    write_thermo(first_step_);
+    if (trajectory_) write_frame(first_step_);
+  }
   const std::int64_t every = cfg_.output.checkpoint_every;
+  const std::int64_t frames = cfg_.output.trajectory_every;
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
     if (interacting())
       md_step(step);
     else
       free_step(step);
     if (step % cfg_.output.thermo_every == 0 || step == last_step_) write_thermo(step);
+    // Frames only at multiples (the last state is final.h5), so a run cut
+    // short and resumed writes exactly the frames of an uninterrupted one.
+    if (trajectory_ && step % frames == 0) write_frame(step);
     if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
   }
+  if (trajectory_) trajectory_->close();
   timers_.loop = MPI_Wtime() - t_loop_start_;
 
   // Final state: wrapped into the box on its owning rank, one H5MD frame,

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <filesystem>
@@ -60,6 +61,11 @@ std::string version_string() {
          "." + std::to_string(h5rel) + ")";
 }
 
+int line_of(const strata::Config& cfg, const std::string& key) {
+  const auto it = cfg.key_lines.find(key);
+  return it == cfg.key_lines.end() ? 0 : it->second;
+}
+
 // Load the deck, apply --output, and resolve what the deck leaves to files.
 strata::Config load_config(const std::string& deck, const std::vector<std::string>& sets, const std::string& output) {
   strata::Config cfg = strata::load_deck(deck, sets);
@@ -67,6 +73,16 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
     cfg.output.dir = output;
     cfg.key_lines["output.dir"] = 0;
   }
+  if (cfg.output.trajectory_deflate > 9)
+    throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_deflate"),
+                             "output.trajectory_deflate is " + std::to_string(cfg.output.trajectory_deflate),
+                             "a deflate level from 0 to 9");
+  const auto& fields = cfg.output.trajectory_fields;
+  if (cfg.interaction.kind == strata::InteractionKind::None &&
+      std::find(fields.begin(), fields.end(), "force") != fields.end())
+    throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_fields"),
+                             "output.trajectory_fields asks for \"force\" but there is no interaction",
+                             "\"force\" only with interaction.type = \"lj\"");
   if (cfg.particles.placement == strata::Placement::File) {
     const strata::H5mdInfo info = strata::read_h5md_info(cfg.particles.file);
     if (cfg.particles.count > 0 && cfg.particles.count != info.count) {
@@ -89,10 +105,6 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
   return cfg;
 }
 
-int line_of(const strata::Config& cfg, const std::string& key) {
-  const auto it = cfg.key_lines.find(key);
-  return it == cfg.key_lines.end() ? 0 : it->second;
-}
 
 // The checkpoint --restart names ("latest": the newest valid one in the
 // output directory, found by rank 0), checked against the deck.

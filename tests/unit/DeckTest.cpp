@@ -154,7 +154,10 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "dir = \"out/x\"\n"
                                  "thermo_every = 7\n"
                                  "checkpoint_every = 50\n"
-                                 "checkpoint_keep = 3\n");
+                                 "checkpoint_keep = 3\n"
+                                 "trajectory_every = 10\n"
+                                 "trajectory_fields = [\"velocity\", \"id\"]\n"
+                                 "trajectory_deflate = 4\n");
   const Config c = load_deck(path);
   // (1000 / 0.125)^(1/3) = 20
   for (double l : c.system.box) EXPECT_NEAR(l, 20.0, 1e-12);
@@ -200,6 +203,9 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.output.thermo_every, 7);
   EXPECT_EQ(c.output.checkpoint_every, 50);
   EXPECT_EQ(c.output.checkpoint_keep, 3);
+  EXPECT_EQ(c.output.trajectory_every, 10);
+  EXPECT_EQ(c.output.trajectory_fields, (std::vector<std::string>{"velocity", "id"}));
+  EXPECT_EQ(c.output.trajectory_deflate, 4);
   EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 3);  // all but box, file and species.mass
 }
 
@@ -733,9 +739,9 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 34u);
+  ASSERT_EQ(keys.size(), 37u);
   EXPECT_EQ(keys.front(), "system.box");
-  EXPECT_EQ(keys.back(), "output.checkpoint_keep");
+  EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {
     EXPECT_EQ(std::count(k.begin(), k.end(), '.'), 1) << k;
     EXPECT_EQ(std::count(keys.begin(), keys.end(), k), 1) << k;
@@ -823,3 +829,24 @@ TEST(DeckDocs, EveryDeckKeyIsDocumented) {
 
 }  // namespace
 }  // namespace strata
+
+TEST(DeckTrajectory, FieldsAreCheckedLikeEnumsWithASuggestion) {
+  using strata::InputError;
+  using strata::load_deck;
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/fields_" + std::to_string(::getpid()) + ".toml";
+  {
+    std::ofstream f(path);
+    f << "[system]\nbox = [5.0, 5.0, 5.0]\n[particles]\ncount = 10\n[propagator]\ntype = \"brownian\"\n"
+         "[run]\nsteps = 1\ntimestep = 0.1\n[output]\ntrajectory_fields = [\"image\", \"velocty\"]\n";
+  }
+  try {
+    load_deck(path);
+    FAIL() << "a misspelt field was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_NE(std::string(e.what()).find("did you mean \"velocity\""), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(load_deck(path, {"output.trajectory_fields=[\"species\"]"}).output.trajectory_fields,
+            (std::vector<std::string>{"species"}));
+}
