@@ -4,9 +4,14 @@
 # Debian's LAMMPS (installed if missing), at 32,000 and 256,000 atoms on 1
 # and 2 ranks, alternating the two codes at each point in one run.
 #
-# Both codes use the same neighbour policy: a displacement check every step
-# and a rebuild when any atom moved more than half the skin (LAMMPS:
-# neigh_modify delay 0 every 1 check yes). Prints atom-steps/s of each, the
+# Both codes integrate the same initial state: LAMMPS creates it (in.lj's
+# lattice and `velocity create 1.44 87287 loop geom`) and writes it with
+# write_data; Strata reads it converted to H5MD (tests/data/lammps_lj/
+# data2h5md.py). With the same neighbour policy (a displacement check every
+# step, a rebuild when any atom moved more than half the skin; LAMMPS:
+# neigh_modify delay 0 every 1 check yes) both then rebuild their lists at the
+# same steps, so the comparison is engine against engine. Prints atom-steps/s
+# of each, the
 # ratio Strata/LAMMPS, and peak memory per atom (sum over ranks of each
 # process's peak RSS from GNU time, divided by the atoms). Figures, not
 # assertions: the machine is shared, so read the ratio.
@@ -47,6 +52,7 @@ pair_style      lj/cut 2.5
 pair_coeff      1 1 1.0 1.0 2.5
 neighbor        0.3 bin
 neigh_modify    delay 0 every 1 check yes
+write_data      initial.data
 fix             1 all nve
 timestep        0.005
 thermo          $STEPS
@@ -61,13 +67,36 @@ IN
   echo "$(/usr/bin/python3 -c "print($atoms * $STEPS / $loop)") $(sum_rss "$dir"/rss.*) $atoms"
 }
 
-strata_point() {  # cells ranks -> "atom-steps/s bytes"
+strata_point() {  # cells ranks -> "atom-steps/s bytes"  (after lammps_point made the state)
   local cells=$1 np=$2 dir="$WORK/strata.$1.$2"
   mkdir -p "$dir"
   local atoms=$((4 * cells * cells * cells))
+  if [ ! -e "$WORK/initial.$cells.h5" ]; then
+    /usr/bin/python3 tests/data/lammps_lj/data2h5md.py "$WORK/lammps.$cells.$np/initial.data" "$WORK/initial.$cells.h5" >/dev/null
+  fi
+  local edge
+  edge=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$WORK/initial.$cells.h5')['particles/all/box/edges'][0])))")
+  # inputs/lj.toml's physics, from the file LAMMPS wrote.
+  cat >"$dir/lj_from_lammps.toml" <<TOML
+[system]
+box = [$edge, $edge, $edge]
+[particles]
+placement = "file"
+file = "$WORK/initial.$cells.h5"
+[interaction]
+type = "lj"
+cutoff = 2.5
+skin = 0.3
+[propagator]
+type = "verlet"
+[run]
+steps = $STEPS
+timestep = 0.005
+[output]
+thermo_every = $STEPS
+TOML
   (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
-    "$STRATA" run "$OLDPWD/inputs/lj.toml" --output out --set particles.count="$atoms" --set run.steps="$STEPS" \
-    --set output.thermo_every="$STEPS" >log.txt 2>&1)
+    "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
   echo "$(/usr/bin/python3 -c "import json; print(json.load(open('$dir/out/summary.json'))['particle_steps_per_s'])") $(sum_rss "$dir"/rss.*) $atoms"
 }
 
