@@ -58,6 +58,31 @@ HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width
 void HaloExchange::build(Particles& p, CommStats& stats) {
   p.ghosts = 0;
   exchange_slab_axis(p, true, stats);
+  // Reaction rows so far: owned rows stand for themselves; ghosts from the
+  // slab axis are another rank's particles, except with a single rank,
+  // where they are this rank's own periodic images: what arrives "from the
+  // left" is what it exported to the right, row for row, and vice versa.
+  const std::size_t n_owned = p.size;
+  ensure(reaction_, n_owned + p.ghosts, "reaction_rows");
+  {
+    const auto react = reaction_;
+    const bool self = left_.peer == rank_;
+    const std::size_t from_left = left_.received;
+    const auto exported_right = right_.rows;
+    const auto exported_left = left_.rows;
+    Kokkos::parallel_for(
+        "HaloExchange::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_owned + p.ghosts),
+        KOKKOS_LAMBDA(const std::size_t j) {
+          if (j < n_owned)
+            react(j) = static_cast<int>(j);
+          else if (!self)
+            react(j) = -1;
+          else if (j < n_owned + from_left)
+            react(j) = exported_right(j - n_owned);
+          else
+            react(j) = exported_left(j - n_owned - from_left);
+        });
+  }
   for (int d = 0; d < 3; ++d)
     if (d != layout_.axis()) add_images(p, d, images_[d], true);
 }
@@ -195,6 +220,15 @@ void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebui
         });
   }
   p.reserve_ghost_rows(n + images.count);
+  if (rebuild) {
+    // An image stands for whatever its source stands for.
+    if (reaction_.extent(0) < n + images.count) Kokkos::resize(reaction_, n + images.count + (n + images.count) / 8);
+    const auto react = reaction_;
+    const auto src_rows = images.rows;
+    Kokkos::parallel_for(
+        "HaloExchange::image_reaction", Kokkos::RangePolicy<ExecSpace>(0, images.count),
+        KOKKOS_LAMBDA(const std::size_t k) { react(n + k) = react(src_rows(k)); });
+  }
   const auto pos = p.position;
   const auto spc = p.species;
   const auto rows = images.rows;

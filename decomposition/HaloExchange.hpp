@@ -34,6 +34,11 @@ class HaloExchange {
   // Collective. Refreshes ghost positions from the current owned positions.
   void update(Particles& p, CommStats& stats);
   double width() const { return width_; }
+  // After build(): for every row, the owned row that stands for it in a pair
+  // (itself when owned; the original for a periodic image of this rank's own
+  // particle; -1 for a copy of another rank's particle). NeighborList and the
+  // force kernel use it to compute pairs within the rank once.
+  const Kokkos::View<int*, MemSpace>& reaction() const { return reaction_; }
 
  private:
   struct Face {
@@ -59,6 +64,7 @@ class HaloExchange {
   Face left_, right_;
   Images images_[3];
   Kokkos::View<double*, MemSpace> send_left_, send_right_, recv_left_, recv_right_;
+  Kokkos::View<int*, MemSpace> reaction_;
 };
 
 }  // namespace strata

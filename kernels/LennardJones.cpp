@@ -13,6 +13,7 @@ struct LjForce {
   Scatter f;
   NeighborList::Offsets offset;
   NeighborList::Entries neigh;
+  NeighborList::Rows reaction;
   PairTable t;
   int n_owned;
 
@@ -34,14 +35,17 @@ struct LjForce {
       fx += dx * fpair;
       fy += dy * fpair;
       fz += dz * fpair;
-      const bool owned = j < n_owned;
-      if (owned) {
-        fa(j, 0) -= dx * fpair;
-        fa(j, 1) -= dy * fpair;
-        fa(j, 2) -= dz * fpair;
+      // The reaction goes to the owned row j stands for (itself, or the
+      // particle it is a periodic image of); a pair with another rank's
+      // particle counts half its energy here and half there.
+      const int r = reaction(j);
+      if (r >= 0) {
+        fa(r, 0) -= dx * fpair;
+        fa(r, 1) -= dy * fpair;
+        fa(r, 2) -= dz * fpair;
       }
       if (WithSums) {
-        const double w = owned ? 1.0 : 0.5;
+        const double w = r >= 0 ? 1.0 : 0.5;
         energy += w * (r6inv * (t.lj3[ti][tj] * r6inv - t.lj4[ti][tj]) - t.offset[ti][tj]);
         virial += w * rsq * fpair;
       }
@@ -71,16 +75,16 @@ PairSums compute_lj_forces(const Particles& p, const NeighborList& list, const P
   };
   const bool single = table.count == 1;
   if (with_sums && single)
-    launch(LjForce<true, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+    launch(LjForce<true, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), list.reaction(), table, n},
            "LennardJones::force_energy");
   else if (with_sums)
-    launch(LjForce<true, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+    launch(LjForce<true, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), list.reaction(), table, n},
            "LennardJones::force_energy");
   else if (single)
-    launch(LjForce<false, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+    launch(LjForce<false, true, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), list.reaction(), table, n},
            "LennardJones::force");
   else
-    launch(LjForce<false, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), table, n},
+    launch(LjForce<false, false, Scatter>{p.position, p.species, scatter, list.offsets(), list.entries(), list.reaction(), table, n},
            "LennardJones::force");
   if (!with_sums) sums = PairSums{};
   Kokkos::Experimental::contribute(force, scatter);

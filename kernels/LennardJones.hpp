@@ -4,13 +4,15 @@
 //
 // Contract of the force kernel: reads positions and species of owned rows
 // [0, n_owned) and ghost rows [n_owned, n_owned + ghosts); writes forces of
-// owned rows only. The list is "half" among owned particles (each owned pair
-// once, the reaction applied to both through a ScatterView: plain adds on
-// Serial, atomics or per-thread copies on OpenMP/CUDA) and "full" towards
-// ghosts (the owning rank computes the same pair for its own particle), so no
-// force is ever sent back to another rank. Energy and virial of an
-// owned-ghost pair count one half on each side: every pair is counted once
-// over all ranks.
+// owned rows only. The list is "half" within the rank: each pair of the
+// rank's own particles once, also across the periodic images the rank makes
+// of its own slab, with the reaction applied to the partner's owned row (the
+// list's reaction rows) through a ScatterView: plain adds on Serial, atomics
+// or per-thread copies on OpenMP/CUDA. Towards copies of another rank's
+// particles it is "full" (that rank computes the same pair for its own
+// particle), so no force is ever sent back to another rank; energy and
+// virial of such a pair count one half on each side. Every pair is counted
+// once over all ranks.
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
 

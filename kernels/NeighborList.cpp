@@ -83,8 +83,8 @@ namespace {
 // and lies within range, in a fixed order, calling emit(j).
 struct CellWalk {
   Vec3View position;
-  Kokkos::View<int*, MemSpace> cell_offset, cell_rows, row_cell;
-  int c0, c1, c2, n_owned;
+  Kokkos::View<int*, MemSpace> cell_offset, cell_rows, row_cell, reaction;
+  int c0, c1, c2;
   double range_sq;
 
   template <class Emit>
@@ -103,7 +103,8 @@ struct CellWalk {
         const int end = cell_offset(row0 + a_hi + 1);
         for (int t = cell_offset(row0 + a_lo); t < end; ++t) {
           const int j = cell_rows(t);
-          if (j < n_owned && j <= i) continue;  // owned pairs once
+          const int r = reaction(j);
+          if (r >= 0 && r <= i) continue;  // pairs within the rank once
           const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
           if (dx * dx + dy * dy + dz * dz < range_sq) emit(j);
         }
@@ -114,9 +115,17 @@ struct CellWalk {
 
 }  // namespace
 
-void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range) {
+void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
+                         const Rows& reaction) {
   bin(position, n_total, box, range);
-  const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, cells_[0], cells_[1], cells_[2], n_owned,
+  ensure(reaction_, static_cast<std::size_t>(n_total), "reaction_rows");
+  const auto react = reaction_;
+  const bool given = reaction.extent(0) > 0;
+  Kokkos::parallel_for(
+      "NeighborList::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_total), KOKKOS_LAMBDA(const int j) {
+        react(j) = given ? reaction(j) : (j < n_owned ? j : -1);
+      });
+  const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, reaction_, cells_[0], cells_[1], cells_[2],
                       range * range};
   ensure(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
   if (entries_.extent(0) == 0) ensure(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");

@@ -3,8 +3,14 @@
 //
 // Contract: build() reads positions of rows [0, n_total) (owned rows first,
 // then ghosts, all inside the binning box) and lists, for every owned row i,
-// the rows j within `range` (cutoff + skin): owned j only when j > i (each
-// owned pair once), every ghost j. Storage is compressed rows (CSR): the
+// the rows j within `range` (cutoff + skin) whose "reaction row" r(j) is -1
+// or greater than i. r(j) is the owned row that feels the reaction of a pair
+// with j: j itself when owned; for a ghost that is a periodic image of one
+// of this rank's own particles, that particle's row; -1 for a copy of
+// another rank's particle (that rank computes the pair for its own
+// particle). So each pair within the rank is listed once (a half list, also
+// across periodic images of the rank's own slab), and each pair with another
+// rank's particle once on each side. Storage is compressed rows (CSR): the
 // neighbours of i are entries [offset(i), offset(i+1)), exactly as many as
 // there are, so memory follows the real pair count. Order within a list is
 // deterministic on every backend: stencil cells are visited in a fixed order
@@ -33,10 +39,17 @@ class NeighborList {
   using Offsets = Kokkos::View<int*, MemSpace>;
   using Entries = Kokkos::View<int*, MemSpace>;
 
-  void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range);
+  using Rows = Kokkos::View<int*, MemSpace>;
+
+  // `reaction` gives r(j) for rows [0, n_total); an empty view means every
+  // ghost belongs to another rank (r = j for owned rows, -1 for ghosts).
+  void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
+             const Rows& reaction = Rows());
 
   const Offsets& offsets() const { return offset_; }
   const Entries& entries() const { return entries_; }
+  // r(j) of every row at the last build (see the contract above).
+  const Rows& reaction() const { return reaction_; }
   long long builds() const { return builds_; }
   long long pairs() const { return pairs_; }
 
@@ -44,6 +57,7 @@ class NeighborList {
   void bin(const Vec3View& position, int n_total, const BinningBox& box, double range);
 
   Offsets offset_;  // n_owned + 1
+  Rows reaction_;
   Entries entries_;
   // Cell binning: rows of cell c are bin_rows_(bin_offset_(c) .. bin_offset_(c+1)).
   Kokkos::View<int*, MemSpace> bin_count_, bin_offset_, bin_rows_, row_cell_;

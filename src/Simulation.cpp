@@ -226,7 +226,8 @@ void Simulation::rebuild() {
     box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
-                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_);
+                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_,
+                   halo_->reaction());
   ++rebuilds_;
 }
 

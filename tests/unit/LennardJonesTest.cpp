@@ -165,3 +165,29 @@ TEST(NeighborList, HoldsEveryPairWhenEveryoneIsEveryonesNeighbour) {
   list.build(p.position, 300, 300, box_of(0.0, 1.0), 2.0);
   EXPECT_EQ(list.pairs(), 300LL * 299 / 2);
 }
+
+TEST(LennardJones, PairAcrossTheRanksOwnPeriodicImageIsComputedOnceWithBothForces) {
+  // Box [0, 10) periodic in x: particle 0 at x = 0.5 and particle 1 at 9.8
+  // are 0.7 apart through the boundary. Rows 2 and 3 are their images
+  // (reaction rows 1 and 0), as HaloExchange makes them for a single rank.
+  PairTable t{};
+  t.count = 1;
+  t.set(0, 0, 1.0, 1.0, 2.5, false);
+  Particles p = make_particles({{{0.5, 5.0, 5.0}}, {{9.8, 5.0, 5.0}}, {{-0.2, 5.0, 5.0}}, {{10.5, 5.0, 5.0}}},
+                               {0, 0, 0, 0}, 2);
+  NeighborList::Rows reaction("reaction", 4);
+  auto h_r = Kokkos::create_mirror_view(reaction);
+  h_r(0) = 0;
+  h_r(1) = 1;
+  h_r(2) = 1;
+  h_r(3) = 0;
+  Kokkos::deep_copy(reaction, h_r);
+  NeighborList list;
+  list.build(p.position, 2, 4, BinningBox{{-2.8, 0.0, 0.0}, {12.8, 10.0, 10.0}}, 2.8, reaction);
+  EXPECT_EQ(list.pairs(), 1);  // (0, image of 1) only; (1, image of 0) is the same pair
+  const PairSums sums = compute_lj_forces(p, list, t, true);
+  auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
+  EXPECT_NEAR(f(0, 0), lj_force(1.0, 1.0, 0.7), 1e-9);  // pushed to +x, away from the image at -0.2
+  EXPECT_DOUBLE_EQ(f(1, 0), -f(0, 0));
+  EXPECT_NEAR(sums.energy, lj_energy(1.0, 1.0, 0.7), 1e-9);  // the whole pair energy, once
+}
