@@ -42,7 +42,7 @@ constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 // that cheap.
 constexpr hsize_t kRowsPerChunk = 256;
 constexpr const char* kAll = "/particles/all";
-constexpr const char* kPerRank = "strata/particles_per_rank";  // under /observables
+constexpr const char* kPerRank = "particles_per_rank";  // under /observables
 
 // A particle element: its name under /particles/all and how it is stored.
 struct ElementType {

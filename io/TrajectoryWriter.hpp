@@ -10,7 +10,7 @@
 //   /particles/all/position/{step[F],time[F],value[F][N][3] f64}
 //   /particles/all/{velocity,image,id,species,force}/...   when chosen
 //   /observables/<name>/{step[R],time[R],value[R] f64}
-//   /observables/strata/particles_per_rank/{step,time,value[R][P] i64}
+//   /observables/particles_per_rank/{step,time,value[R][P] i64}
 // Row i of every frame is the particle with id i (ids are 0..N-1), so
 // value[:, i] is one particle's history. All particle elements and the box
 // share one step and one time dataset (hard links, as H5MD allows).
@@ -70,7 +70,7 @@ class TrajectoryWriter {
 
   // Collective. Appends one row to each /observables/<name> series (created
   // on first use; names must not contain '/' or be "strata") and to
-  // /observables/strata/particles_per_rank (skipped when empty). Arguments
+  // /observables/particles_per_rank (skipped when empty). Arguments
   // must be the same on every rank; rank 0's are written. Flushes.
   void write_observables(std::int64_t step, double time, const std::vector<std::pair<std::string, double>>& values,
                          const std::vector<std::int64_t>& particles_per_rank);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Particles per MPI rank over time: how balanced the slab decomposition was.
 
-Reads /observables/strata/particles_per_rank (one row per thermo step, one
+Reads /observables/particles_per_rank (one row per thermo step, one
 column per rank) from a Strata trajectory. Plots one line per rank (a heat
 map beyond 16 ranks) and the imbalance max/mean, writes a CSV (step,time,
 rank0,rank1,...) and prints the worst imbalance.
@@ -10,7 +10,7 @@ import numpy as np
 
 import strata_post as sp
 
-SERIES = "observables/strata/particles_per_rank"
+SERIES = "observables/particles_per_rank"
 
 
 def main():

@@ -6,13 +6,13 @@
     for ts in u.trajectory:
         ts.positions, ts.time, ts.data["step"], ts.data.get("kinetic_energy")
 
-Why not MDAnalysis.Universe(path, format="H5MD") directly: MDAnalysis' H5MD
-reader (up to 2.7 at least) reads /observables/<name>/value[frame] for every
-child of /observables, by frame index. Strata's file holds a nested
-/observables/strata/particles_per_rank (H5MD allows observable groups;
-MDAnalysis fails with "object 'value' doesn't exist", issue #4598) and
-thermo rows at their own cadence (row k is not frame k). The reader below
-differs in two steps only: an observable is attached to a frame when it has a
+MDAnalysis' own H5MD reader opens Strata's trajectory too:
+    u = mda.Universe.empty(N, trajectory=False)
+    u.load_new(path, format="H5MD", convert_units=False)
+but it reads /observables/<name>/value[frame] by frame index (Strata writes
+thermo rows at their own cadence, so row k is frame k only when
+output.thermo_every equals output.trajectory_every) and it reports no box
+for three edge lengths. The reader below differs in two steps only: an observable is attached to a frame when it has a
 row at the frame's step, and the cuboid box, stored as three edge lengths
 ([frames][3], as H5MD allows; MDAnalysis 2.4 expects [frames][3][3] and
 reports no box), becomes ts.dimensions. Strata's lengths and times are reduced LJ

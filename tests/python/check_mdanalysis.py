@@ -45,6 +45,18 @@ def main():
             row = np.flatnonzero(ke_steps == steps[frame])
             if row.size and ts.data.get("kinetic_energy") != ke[row[0]]:
                 failures.append(f"frame {frame}: kinetic_energy {ts.data.get('kinetic_energy')}, h5py {ke[row[0]]}")
+    # MDAnalysis' unmodified H5MD reader opens the same file too.
+    import MDAnalysis as mda
+
+    plain = mda.Universe.empty(u.atoms.n_atoms, trajectory=False)
+    plain.load_new(path, format="H5MD", convert_units=False)
+    with h5py.File(path, "r") as f:
+        pos = f["particles/all/position/value"]
+        if len(plain.trajectory) != pos.shape[0]:
+            failures.append(f"plain H5MDReader sees {len(plain.trajectory)} frames, h5py {pos.shape[0]}")
+        for frame in (0, pos.shape[0] - 1):
+            if not np.array_equal(plain.trajectory[frame].positions, pos[frame].astype(np.float32)):
+                failures.append(f"plain H5MDReader, frame {frame}: positions differ from h5py")
     for msg in failures:
         print("FAIL:", msg)
     if failures:

@@ -270,7 +270,7 @@ TEST_F(TrajectoryTest, ObservablesGrowOneRowPerCall) {
   EXPECT_EQ(r.doubles("/observables/kinetic_energy/time"), (std::vector<double>{0.0, 0.5, 1.0}));
   EXPECT_EQ(r.doubles("/observables/kinetic_energy/value"), (std::vector<double>{1.5, 2.5, 3.5}));
   EXPECT_EQ(r.doubles("/observables/msd/value"), (std::vector<double>{0.0, 0.25, 0.5}));
-  const std::string ppr = "/observables/strata/particles_per_rank/";
+  const std::string ppr = "/observables/particles_per_rank/";
   EXPECT_EQ(r.dims(ppr + "value"), (std::vector<hsize_t>{3, static_cast<hsize_t>(P)}));
   const auto counts = r.int64s(ppr + "value");
   for (int k = 0; k < 3; ++k)
@@ -288,8 +288,8 @@ TEST_F(TrajectoryTest, ParticlesPerRankWidensWithZerosForRanksThatDidNotExist) {
     w.write_observables(2, 0.2, {}, {9, 8});
   }
   Reader r(file);
-  EXPECT_EQ(r.dims("/observables/strata/particles_per_rank/value"), (std::vector<hsize_t>{3, 3}));
-  EXPECT_EQ(r.int64s("/observables/strata/particles_per_rank/value"),
+  EXPECT_EQ(r.dims("/observables/particles_per_rank/value"), (std::vector<hsize_t>{3, 3}));
+  EXPECT_EQ(r.int64s("/observables/particles_per_rank/value"),
             (std::vector<std::int64_t>{7, 0, 0, 3, 4, 5, 9, 8, 0}));
   EXPECT_FALSE(r.has("/observables/kinetic_energy"));
 }
@@ -327,7 +327,7 @@ TEST_F(TrajectoryTest, ResumeDropsEverythingAfterTheCheckpointStep) {
   EXPECT_EQ(r.dims("/particles/all/box/edges/value"), (std::vector<hsize_t>{2, 3}));
   EXPECT_EQ(r.int64s("/observables/kinetic_energy/step"), (std::vector<std::int64_t>{0, 5, 10, 15}));
   EXPECT_EQ(r.dims("/observables/kinetic_energy/value"), (std::vector<hsize_t>{4}));
-  EXPECT_EQ(r.int64s("/observables/strata/particles_per_rank/step"), (std::vector<std::int64_t>{0, 5, 10, 15}));
+  EXPECT_EQ(r.int64s("/observables/particles_per_rank/step"), (std::vector<std::int64_t>{0, 5, 10, 15}));
 }
 
 TEST_F(TrajectoryTest, ResumedRunEqualsAnUninterruptedOne) {
@@ -341,7 +341,7 @@ TEST_F(TrajectoryTest, ResumedRunEqualsAnUninterruptedOne) {
                            "/particles/all/position/time", "/observables/kinetic_energy/value"})
     EXPECT_EQ(a.doubles(name), b.doubles(name)) << name;
   for (const char* name : {"/particles/all/position/step", "/particles/all/id/value", "/observables/kinetic_energy/step",
-                           "/observables/strata/particles_per_rank/value"})
+                           "/observables/particles_per_rank/value"})
     EXPECT_EQ(a.int64s(name), b.int64s(name)) << name;
   EXPECT_EQ(a.ints("/particles/all/image/value"), b.ints("/particles/all/image/value"));
 }
