@@ -25,6 +25,7 @@
 #include "kernels/Observables.hpp"
 #include "kernels/Propagator.hpp"
 #include "src/Failure.hpp"
+#include "src/StopSignals.hpp"
 #include "src/InitialConditions.hpp"
 #include "src/Interactions.hpp"
 
@@ -107,6 +108,10 @@ class Simulation {
   const Config& cfg_;
   RunOptions options_;
   bool restarted_ = false;
+ public:
+  bool stopped_early_ = false;  // by a stop signal, after writing a checkpoint
+
+ private:
   int rank_ = 0, ranks_ = 1;
   SlabLayout layout_;
   BoxGeometry geom_;
@@ -404,6 +409,24 @@ void Simulation::run() {
     // short and resumed writes exactly the frames of an uninterrupted one.
     if (trajectory_ && step % frames == 0) write_frame(step);
     if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
+    // A stop signal on any rank stops every rank at this same step.
+    const int local_signal = pending_stop_signal();
+    int signal = 0;
+    MPI_Allreduce(&local_signal, &signal, 1, MPI_INT, MPI_MAX, comm_);
+    if (signal != 0 && step != last_step_) {
+      if (every == 0 || step % every != 0) write_checkpoint_now(step);
+      if (trajectory_) trajectory_->close();
+      if (rank_ == 0) {
+        const std::string dir = out_dir_.string();
+        std::printf("strata: stopped by %s at step %lld of %lld; checkpoint written to %s/checkpoints.\n"
+                    "strata: resume with: strata run %s --output %s --restart latest\n",
+                    signal_name(signal), static_cast<long long>(step), static_cast<long long>(last_step_),
+                    dir.c_str(), cfg_.deck_path.c_str(), dir.c_str());
+        std::fflush(stdout);
+      }
+      stopped_early_ = true;
+      return;
+    }
   }
   if (trajectory_) trajectory_->close();
   timers_.loop = MPI_Wtime() - t_loop_start_;
@@ -512,12 +535,13 @@ void Simulation::write_summary(double wall) {
 
 }  // namespace
 
-void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options) {
+bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options) {
   std::unique_ptr<CheckpointMeta> meta;
   if (!options.restart_path.empty())
     meta = std::make_unique<CheckpointMeta>(read_checkpoint_meta(options.restart_path));
   Simulation sim(comm, cfg, options, meta.get());
   sim.run();
+  return sim.stopped_early_;
 }
 
 }  // namespace strata

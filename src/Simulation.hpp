@@ -16,8 +16,10 @@ struct RunOptions {
 };
 
 // Runs the simulation described by cfg (already validated, output directory
-// already prepared). Collective over comm. Throws CollectiveFailure when all
-// ranks detect a failure together; anything else is a one-rank failure.
-void run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options);
+// already prepared). Collective over comm. Returns true when a stop signal
+// ended it early (a checkpoint was written; no final.h5). Throws
+// CollectiveFailure when all ranks detect a failure together; anything else
+// is a one-rank failure.
+bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options);
 
 }  // namespace strata

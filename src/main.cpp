@@ -24,6 +24,7 @@
 #include "src/InputError.hpp"
 #include "src/Plan.hpp"
 #include "src/Simulation.hpp"
+#include "src/StopSignals.hpp"
 
 namespace {
 
@@ -180,6 +181,7 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
   if (status != kExitOk) return status;
 
   try {
+    strata::install_stop_handlers();
     strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path});
   } catch (const strata::CollectiveFailure& e) {
     if (rank == 0) std::fprintf(stderr, "strata: error: %s\n", e.what());
