@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libtrilinos-kokkos-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev python3 python3-h5py python3-numpy
-  python3-matplotlib python3-scipy python3-mdanalysis)
+  python3-matplotlib python3-scipy python3-mdanalysis shellcheck)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -60,7 +60,6 @@ run             $STEPS
 IN
   (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
     lmp -in in.lj -log log.lammps -screen none) >/dev/null 2>&1 || true
-  (cd "$dir" && for f in rss.*; do :; done)
   local loop atoms
   loop=$(sed -n 's/^Loop time of \([0-9.e+-]*\) on .* for \([0-9]*\) steps with \([0-9]*\) atoms/\1/p' "$dir/log.lammps")
   atoms=$(sed -n 's/^Loop time of .* with \([0-9]*\) atoms/\1/p' "$dir/log.lammps")
