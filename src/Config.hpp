@@ -81,6 +81,8 @@ struct RunConfig {
   std::int64_t steps = 0;                       // step at which the run ends
   double timestep = 0.0;
   std::uint64_t seed = 1;
+  std::string walltime = "none";                // "HH:MM:SS": stop (with a checkpoint) before this much wall time
+  double walltime_seconds = 0.0;                // parsed from walltime by the driver; 0 = no limit
 };
 
 struct OutputConfig {

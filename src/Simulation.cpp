@@ -125,6 +125,8 @@ class Simulation {
   std::filesystem::path out_dir_;
   std::int64_t first_step_ = 0, last_step_ = 0;
   double t_loop_start_ = 0;
+  double slowest_step_ = 0, slowest_checkpoint_ = 0;  // seconds, for run.walltime
+  static constexpr int kWalltime = 1000;             // a stop reason beside the signal numbers
   std::unique_ptr<TrajectoryWriter> trajectory_;  // when output.trajectory_every > 0
 
   // Interacting particles only.
@@ -399,6 +401,7 @@ void Simulation::run() {
   }
   const std::int64_t every = cfg_.output.checkpoint_every;
   const std::int64_t frames = cfg_.output.trajectory_every;
+  double step_started = MPI_Wtime();
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
     if (interacting())
       md_step(step);
@@ -409,19 +412,31 @@ void Simulation::run() {
     // short and resumed writes exactly the frames of an uninterrupted one.
     if (trajectory_ && step % frames == 0) write_frame(step);
     if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
-    // A stop signal on any rank stops every rank at this same step.
-    const int local_signal = pending_stop_signal();
-    int signal = 0;
-    MPI_Allreduce(&local_signal, &signal, 1, MPI_INT, MPI_MAX, comm_);
-    if (signal != 0 && step != last_step_) {
+    // A stop signal on any rank, or rank 0's clock nearing run.walltime,
+    // stops every rank at this same step.
+    const double now = MPI_Wtime();
+    slowest_step_ = std::max(slowest_step_, now - step_started);
+    step_started = now;
+    int local_stop = pending_stop_signal();
+    if (local_stop == 0 && rank_ == 0 && cfg_.run.walltime_seconds > 0) {
+      // Leave room for two more steps and a checkpoint (measured, or
+      // estimated at 100 MB/s for the first one).
+      const double checkpoint = std::max(slowest_checkpoint_, 1.0 + cfg_.particles.count * 100.0 / 1e8);
+      if (now - t_start + 2.0 * slowest_step_ + 1.5 * checkpoint >= cfg_.run.walltime_seconds) local_stop = kWalltime;
+    }
+    int stop = 0;
+    MPI_Allreduce(&local_stop, &stop, 1, MPI_INT, MPI_MAX, comm_);
+    if (stop != 0 && step != last_step_) {
       if (every == 0 || step % every != 0) write_checkpoint_now(step);
       if (trajectory_) trajectory_->close();
       if (rank_ == 0) {
         const std::string dir = out_dir_.string();
-        std::printf("strata: stopped by %s at step %lld of %lld; checkpoint written to %s/checkpoints.\n"
+        const std::string why = stop == kWalltime ? "stopped before run.walltime (" + cfg_.run.walltime + ")"
+                                                  : std::string("stopped by ") + signal_name(stop);
+        std::printf("strata: %s at step %lld of %lld; checkpoint written to %s/checkpoints.\n"
                     "strata: resume with: strata run %s --output %s --restart latest\n",
-                    signal_name(signal), static_cast<long long>(step), static_cast<long long>(last_step_),
-                    dir.c_str(), cfg_.deck_path.c_str(), dir.c_str());
+                    why.c_str(), static_cast<long long>(step), static_cast<long long>(last_step_), dir.c_str(),
+                    cfg_.deck_path.c_str(), dir.c_str());
         std::fflush(stdout);
       }
       stopped_early_ = true;
@@ -469,7 +484,9 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
     // write_checkpoint fails on every rank alike; earlier checkpoints stand.
     throw CollectiveFailure(std::string("checkpoint at step ") + std::to_string(step) + " failed: " + e.what());
   }
-  timers_.output += MPI_Wtime() - t0;
+  const double took = MPI_Wtime() - t0;
+  slowest_checkpoint_ = std::max(slowest_checkpoint_, took);
+  timers_.output += took;
 }
 
 void Simulation::write_summary(double wall) {

@@ -74,6 +74,16 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
     cfg.output.dir = output;
     cfg.key_lines["output.dir"] = 0;
   }
+  if (cfg.run.walltime != "none") {
+    int h = 0, m = 0, sec = 0;
+    char tail = 0;
+    if (std::sscanf(cfg.run.walltime.c_str(), "%d:%d:%d%c", &h, &m, &sec, &tail) != 3 || h < 0 || m < 0 || m > 59 ||
+        sec < 0 || sec > 59 || h * 3600 + m * 60 + sec == 0)
+      throw strata::InputError(cfg.deck_path, line_of(cfg, "run.walltime"),
+                               "run.walltime is \"" + cfg.run.walltime + "\"",
+                               "\"HH:MM:SS\" (e.g. \"23:50:00\") or \"none\"");
+    cfg.run.walltime_seconds = h * 3600.0 + m * 60.0 + sec;
+  }
   if (cfg.output.trajectory_deflate > 9)
     throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_deflate"),
                              "output.trajectory_deflate is " + std::to_string(cfg.output.trajectory_deflate),

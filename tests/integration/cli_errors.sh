@@ -60,6 +60,7 @@ for np in 1 2; do
   expect_input_error "syntax.toml:4" run "$d"
   expect_input_error "no-such-deck.toml.*cannot read" run "$WORK/no-such-deck.toml"
   expect_input_error "--set run.steps=abc" run "$good" --set run.steps=abc
+  expect_input_error "run.walltime is \"25 hours\"" run "$good" --set 'run.walltime="25 hours"'
   expect_input_error "--set run.stesp=5.*run.steps" run "$good" --set run.stesp=5
   d=$(deck_with nofile 's/^count = 200/placement = "file"\nfile = "missing.h5"/')
   expect_input_error "nofile.toml:5: .*missing.h5" run "$d"

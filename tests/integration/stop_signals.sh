@@ -52,3 +52,16 @@ stop_run() {
 }
 stop_run usr1 USR1 mpirun
 stop_run term TERM ranks
+
+# run.walltime: the run stops by itself early enough to checkpoint, exits 0,
+# and resumes (with the limit lifted) to the uninterrupted state.
+rc=0
+strata_np 2 run "$WORK/long.toml" --set 'run.walltime="00:00:03"' --output "$WORK/wall" >"$WORK/wall.log" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$WORK/wall.log"; fail "walltime stop: exit $rc"; }
+grep -q "stopped before run.walltime (00:00:03) at step" "$WORK/wall.log" || { cat "$WORK/wall.log"; fail "no walltime stop"; }
+[ ! -e "$WORK/wall/final.h5" ] || fail "final.h5 written by a run stopped for run.walltime"
+strata_np 2 run "$WORK/long.toml" --output "$WORK/wall" --restart latest >/dev/null || fail "resume after walltime stop"
+"$PYTHON" "$PYDIR/compare_states.py" "$WORK/straight/final.h5" "$WORK/wall/final.h5" >/dev/null ||
+  fail "walltime: resumed state differs"
+cmp "$WORK/straight/thermo.csv" "$WORK/wall/thermo.csv" || fail "walltime: thermo.csv differs"
+echo "run.walltime: $(sed -n 's/.*\(stopped before run.walltime.*step [0-9]*\).*/\1/p' "$WORK/wall.log"), resumed exactly"

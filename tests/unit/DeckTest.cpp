@@ -150,6 +150,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "steps = 0\n"
                                  "timestep = 0.002\n"
                                  "seed = 9007199254740993\n"
+                                 "walltime = \"01:30:00\"\n"
                                  "[output]\n"
                                  "dir = \"out/x\"\n"
                                  "thermo_every = 7\n"
@@ -198,7 +199,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.run.steps, 0);
   EXPECT_EQ(c.run.timestep, 0.002);
-  EXPECT_EQ(c.run.seed, 9007199254740993ull);  // not representable as a double: stored exactly
+  EXPECT_EQ(c.run.seed, 9007199254740993ull);
+  EXPECT_EQ(c.run.walltime, "01:30:00");  // not representable as a double: stored exactly
   EXPECT_EQ(c.output.dir, "out/x");
   EXPECT_EQ(c.output.thermo_every, 7);
   EXPECT_EQ(c.output.checkpoint_every, 50);
@@ -739,7 +741,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 37u);
+  ASSERT_EQ(keys.size(), 38u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {
