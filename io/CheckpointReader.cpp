@@ -50,13 +50,9 @@ struct Recorded {
 class CheckpointFile {
  public:
   explicit CheckpointFile(const std::string& path) : path_(path) {
-    if (!std::ifstream(path)) fail("cannot open the file (missing or unreadable)");
-    if (H5Fis_hdf5(path.c_str()) <= 0) fail("not an HDF5 file");
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    // Ranks read concurrently, sometimes on file systems without locks.
-    H5Pset_file_locking(fapl.get(), 1, 1);
-    file_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-    if (!file_) fail("HDF5 cannot open it: truncated or damaged" + h5::error_detail());
+    std::string problem;
+    file_ = h5::open_for_reading(path, problem);
+    if (!file_) fail(problem);
     if (H5Lexists(file_.get(), "strata", H5P_DEFAULT) <= 0) fail("not a Strata checkpoint (no /strata group)");
     strata_ = Handle(H5Gopen2(file_.get(), "strata", H5P_DEFAULT), H5Gclose);
     if (!strata_) fail("cannot open /strata" + h5::error_detail());

@@ -4,6 +4,7 @@
 // error message for our exceptions.
 #include <hdf5.h>
 
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -73,6 +74,26 @@ inline std::string error_detail() {
       &inner);
   H5Eclear2(H5E_DEFAULT);
   return inner.empty() ? std::string() : " (HDF5: " + inner + ")";
+}
+
+// Opens `path` read-only for a reader any rank may run alone. Returns the
+// file, or an empty handle with `problem` saying why (missing, not HDF5,
+// damaged), for the caller to report against its own expectations.
+inline Handle open_for_reading(const std::string& path, std::string& problem) {
+  if (!std::ifstream(path)) {
+    problem = "cannot open the file (missing or unreadable)";
+    return Handle();
+  }
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    problem = "not an HDF5 file";
+    return Handle();
+  }
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // Ranks read concurrently, sometimes on file systems without locks.
+  H5Pset_file_locking(fapl.get(), 1, 1);
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+  if (!file) problem = "HDF5 cannot open it: truncated or damaged" + error_detail();
+  return file;
 }
 
 }  // namespace strata::h5

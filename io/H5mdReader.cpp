@@ -33,13 +33,9 @@ struct Element {
 class H5mdFile {
  public:
   explicit H5mdFile(const std::string& path) : path_(path) {
-    if (!std::ifstream(path)) fail("cannot open the file (missing or unreadable)");
-    if (H5Fis_hdf5(path.c_str()) <= 0) fail("not an HDF5 file");
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    // Ranks read concurrently, sometimes on file systems without locks.
-    H5Pset_file_locking(fapl.get(), 1, 1);
-    file_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-    if (!file_) fail("cannot open as HDF5");
+    std::string problem;
+    file_ = h5::open_for_reading(path, problem);
+    if (!file_) fail(problem);
     Handle particles = open_object(file_.get(), "particles", H5I_GROUP);
     if (!particles) fail("no /particles group");
     group_ = first_group(particles.get());

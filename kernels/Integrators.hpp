@@ -32,6 +32,20 @@ KOKKOS_INLINE_FUNCTION double moved_sq(const FloatVec3View& since, std::size_t i
   return a * a + b * b + c * c;
 }
 
+// Ends a move: reflect at the walls, store the row, and fold its squared
+// displacement since the last rebuild into the running maximum.
+KOKKOS_INLINE_FUNCTION void finish_move(const BoxGeometry& g, const Vec3View& position, const Vec3View& velocity,
+                                        const FloatVec3View& since_build, std::size_t i, double x[3], double v[3],
+                                        double& max_sq) {
+  reflect_walls(g, x, v);
+  for (int d = 0; d < 3; ++d) {
+    position(i, d) = x[d];
+    velocity(i, d) = v[d];
+  }
+  const double s = moved_sq(since_build, i, x);
+  if (s > max_sq) max_sq = s;
+}
+
 // Velocity-Verlet first half: v += dt/2 f/m; x += dt v. Reduces the largest
 // squared displacement since the last rebuild.
 struct KickDrift {
@@ -49,13 +63,7 @@ struct KickDrift {
       v[d] = velocity(i, d) + half * force(i, d);
       x[d] = position(i, d) + dt * v[d];
     }
-    reflect_walls(geom, x, v);
-    for (int d = 0; d < 3; ++d) {
-      position(i, d) = x[d];
-      velocity(i, d) = v[d];
-    }
-    const double s = moved_sq(since_build, i, x);
-    if (s > max_sq) max_sq = s;
+    finish_move(geom, position, velocity, since_build, i, x, v, max_sq);
   }
 };
 
@@ -124,13 +132,7 @@ struct BrownianForceStep {
       x[d] = position(i, d) + mobility_dt * force(i, d) + amplitude * xi[d];
       v[d] = velocity(i, d);
     }
-    reflect_walls(geom, x, v);
-    for (int d = 0; d < 3; ++d) {
-      position(i, d) = x[d];
-      velocity(i, d) = v[d];
-    }
-    const double s = moved_sq(since_build, i, x);
-    if (s > max_sq) max_sq = s;
+    finish_move(geom, position, velocity, since_build, i, x, v, max_sq);
   }
 };
 
