@@ -14,6 +14,8 @@
 
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
+#include "io/RunLog.hpp"
+#include "src/FaultInjection.hpp"
 #include "io/H5mdFrame.hpp"
 
 namespace strata {
@@ -164,15 +166,25 @@ std::string writer_tag() {
 // Rank 0: delete the oldest complete checkpoints beyond the newest `keep`.
 // Best effort: the new checkpoint is already safe, so a file that cannot be
 // deleted is left for the next rotation.
-void rotate(const fs::path& dir, int keep, const std::string& written) {
-  if (keep <= 0) return;
+// Also removes unfinished temporary files of earlier steps, left by writes
+// that were killed: the new checkpoint supersedes them.
+void rotate(const fs::path& dir, int keep, const std::string& written, std::int64_t written_step) {
   std::vector<std::pair<std::int64_t, fs::path>> complete;
   std::error_code ec;
   // Nothing here may throw: rank 0 alone runs it while the others wait.
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const fs::path path = it->path();
+    const std::string name = path.filename().string();
     std::int64_t step = 0;
-    if (!format::parse_file_name(path.filename().string(), step)) continue;
+    if (format::is_temp_name(name)) {
+      if (format::parse_file_name(name.substr(0, format::file_name(0).size()), step) && step < written_step) {
+        std::error_code rm;
+        if (fs::remove(path, rm))
+          runlog::say("strata: removed " + path.string() + ", left by an unfinished (killed) checkpoint write");
+      }
+      continue;
+    }
+    if (keep <= 0 || !format::parse_file_name(name, step)) continue;
     try {
       if (path != fs::path(written)) read_checkpoint_meta(path.string());
       complete.emplace_back(step, path);
@@ -180,6 +192,7 @@ void rotate(const fs::path& dir, int keep, const std::string& written) {
       // Damaged: not ours to delete, and not counted as a checkpoint.
     }
   }
+  if (keep <= 0) return;
   std::sort(complete.begin(), complete.end());  // oldest first
   std::size_t left = complete.size();
   for (const auto& [step, path] : complete) {
@@ -218,23 +231,28 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
   const std::string tmp = (dir / format::temp_name(meta.step, tag)).string();
 
   bool renamed = false;
+  Handle file;
   try {
-    Handle file = h5::create_file(ctx, tmp, true);
+    file = h5::create_file(ctx, tmp, true);
     const H5mdFrameInfo info{meta.step, meta.time, meta.box, meta.boundary};
     std::vector<DatasetRecord> records =
         h5::write_frame(ctx, file.get(), p, info, code_version(meta), h5::FrameOptions{true, true});
     write_strata(ctx, file.get(), meta, std::move(records), static_cast<std::int64_t>(p.size));
+    fault_point("checkpoint", meta.step);  // tests only: a crash mid-write
     h5::close_file(ctx, file, tmp);
     if (rank == 0) {
       error = publish(tmp, final_path, dir, dir_created, renamed);
       if (!error.empty()) error = ctx.prefix + error;
     }
     ctx.agree(error);
+  } catch (const h5::AgreedWriteFailure&) {
+    if (!renamed) h5::discard_file(ctx, file, tmp);
+    throw;
   } catch (...) {
     if (rank == 0 && !renamed) std::remove(tmp.c_str());
     throw;
   }
-  if (rank == 0) rotate(dir, keep, final_path);
+  if (rank == 0) rotate(dir, keep, final_path, meta.step);
   // Every rank returns with the directory in its final state.
   MPI_Barrier(comm);
   return final_path;

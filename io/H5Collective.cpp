@@ -1,5 +1,9 @@
 #include "io/H5Collective.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <algorithm>
 
 #include "io/RowChecksum.hpp"
@@ -24,7 +28,7 @@ void WriteContext::agree(const std::string& local_error) const {
   MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, first, comm);
   msg.resize(len);
   MPI_Bcast(msg.data(), static_cast<int>(len), MPI_CHAR, first, comm);
-  throw WriteFailure(msg);
+  throw AgreedWriteFailure(msg);
 }
 
 Handle create_file(WriteContext& ctx, const std::string& path, bool checksummed_metadata) {
@@ -53,6 +57,18 @@ Handle create_file(WriteContext& ctx, const std::string& path, bool checksummed_
 void close_file(const WriteContext& ctx, Handle& file, const std::string& path) {
   const herr_t closed = file.close();
   ctx.agree(closed < 0 ? ctx.attempt([&] { ctx.fail("cannot close " + path); }) : std::string());
+}
+
+void discard_file(const WriteContext& ctx, Handle& file, const std::string& path) {
+  if (file) {
+    if (ctx.rank == 0) {
+      const int emptied = ::truncate(path.c_str(), 0);
+      (void)emptied;  // best effort: the close is tried either way
+    }
+    MPI_Barrier(ctx.comm);
+    file.close();
+  }
+  if (ctx.rank == 0) std::remove(path.c_str());
 }
 
 Handle make_group(const WriteContext& ctx, hid_t parent, const char* name) {

@@ -18,6 +18,11 @@ namespace strata::h5 {
 struct WriteFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A failure every rank of the write learned together (through agree()), so
+// all of them may go on to collective clean-up.
+struct AgreedWriteFailure : WriteFailure {
+  using WriteFailure::WriteFailure;
+};
 
 // One collective write of one file: the communicator, and the failure
 // protocol every rank follows.
@@ -66,6 +71,11 @@ struct WriteContext {
 Handle create_file(WriteContext& ctx, const std::string& path, bool checksummed_metadata);
 // Closes the file collectively; every rank throws if any rank failed.
 void close_file(const WriteContext& ctx, Handle& file, const std::string& path);
+// After an AgreedWriteFailure: closes and deletes the unfinished file on every
+// rank. Rank 0 first empties it so that the close's last flush finds room on
+// a full disk or under a file-size limit; HDF5 1.10 otherwise keeps a
+// half-closed file that crashes the process when HDF5 shuts down.
+void discard_file(const WriteContext& ctx, Handle& file, const std::string& path);
 
 Handle make_group(const WriteContext& ctx, hid_t parent, const char* name);
 // Collective metadata: every rank passes the same values.

@@ -188,10 +188,14 @@ void write_h5md_frame(MPI_Comm comm, const std::string& path, const Particles& p
   h5::QuietErrors quiet;
   h5::WriteContext ctx(comm, "H5MD file", path);
   const std::string tmp = path + ".tmp";
+  h5::Handle file;
   try {
-    h5::Handle file = h5::create_file(ctx, tmp, false);
+    file = h5::create_file(ctx, tmp, false);
     h5::write_frame(ctx, file.get(), p, info, creator_version, h5::FrameOptions{});
     h5::close_file(ctx, file, tmp);
+  } catch (const h5::AgreedWriteFailure&) {
+    h5::discard_file(ctx, file, tmp);
+    throw;
   } catch (...) {
     if (ctx.rank == 0) std::remove(tmp.c_str());
     throw;

@@ -17,6 +17,9 @@
 #include "decomposition/SlabLayout.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5mdWriter.hpp"
+#include "io/OutputDir.hpp"
+#include "io/RunLog.hpp"
+#include "io/StatusFile.hpp"
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/Integrators.hpp"
@@ -24,6 +27,7 @@
 #include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/Propagator.hpp"
+#include "src/FaultInjection.hpp"
 #include "src/Failure.hpp"
 #include "src/StopSignals.hpp"
 #include "src/InitialConditions.hpp"
@@ -37,6 +41,34 @@ double peak_rss_bytes() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
+}
+
+// "1:02:03" (or "-" when not known yet), for ETAs.
+std::string clock_time(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e9) return "-";
+  const long long s = std::llround(seconds);
+  return fmt::format("{}:{:02d}:{:02d}", s / 3600, static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
+}
+
+// What status.json says about the run in progress. Outside the Simulation
+// object so that a failure caught in main(), after the object is gone, can
+// still mark the run failed.
+RunStatus g_status;
+std::string g_status_dir;  // empty: no run in progress
+
+// printf-style lines for the run summary, each through runlog::say.
+template <class... Args>
+void say_printf(const char* format, Args... args) {
+  const int n = std::snprintf(nullptr, 0, format, args...);
+  std::string text(static_cast<std::size_t>(std::max(n, 0)) + 1, '\0');
+  std::snprintf(text.data(), text.size(), format, args...);
+  text.resize(static_cast<std::size_t>(std::max(n, 0)));
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  std::size_t start = 0;
+  for (std::size_t end = text.find('\n'); ; start = end + 1, end = text.find('\n', start)) {
+    runlog::say(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+  }
 }
 
 struct Reduced {
@@ -103,6 +135,10 @@ class Simulation {
   void write_summary(double wall);
   void write_checkpoint_now(std::int64_t step);
   void write_frame(std::int64_t step);
+  // Progress: steps/s and ETA from the step loop so far.
+  void update_progress(std::int64_t step, double now);
+  void draw_progress_bar(std::int64_t step, double now);
+  void publish_status(const std::string& state, const std::string& message);
 
   MPI_Comm comm_;
   const Config& cfg_;
@@ -128,6 +164,8 @@ class Simulation {
   double slowest_step_ = 0, slowest_checkpoint_ = 0;  // seconds, for run.walltime
   static constexpr int kWalltime = 1000;             // a stop reason beside the signal numbers
   std::unique_ptr<TrajectoryWriter> trajectory_;  // when output.trajectory_every > 0
+  RunStatus& status_ = g_status;  // kept on every rank
+  double last_bar_ = -1e30;
 
   // Interacting particles only.
   PairTable pairs_{};
@@ -160,6 +198,18 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
     particles_ = build_initial_particles(comm_, cfg_, layout_);
   }
   last_step_ = cfg_.run.steps;
+  status_ = RunStatus{};
+  status_.deck = cfg_.deck_path;
+  status_.ranks = ranks_;
+  status_.particles = cfg_.particles.count;
+  status_.first_step = status_.step = first_step_;
+  status_.last_step = last_step_;
+  status_.time = first_step_ * cfg_.run.timestep;
+  if (restart) {
+    status_.last_checkpoint = options_.restart_path;
+    status_.last_checkpoint_step = restart->step;
+  }
+  g_status_dir = out_dir_.string();
   if (interacting()) {
     particles_.enable_force();
     pairs_ = make_pair_table(cfg_);
@@ -348,10 +398,11 @@ void Simulation::write_thermo(std::int64_t step) {
   const double time = step * cfg_.run.timestep;
   thermo_.write_row({static_cast<double>(step), time, N, temperature, ke, pe, ke + pe, pressure, global[1] / N,
                      n_max / (N / ranks_)});
+  const std::int64_t mine = static_cast<std::int64_t>(particles_.size);
+  std::vector<std::int64_t> counts(ranks_);
+  MPI_Allgather(&mine, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
+  status_.rank_particles = counts;
   if (trajectory_) {
-    const std::int64_t mine = static_cast<std::int64_t>(particles_.size);
-    std::vector<std::int64_t> counts(ranks_);
-    MPI_Allgather(&mine, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
     trajectory_->write_observables(step, time,
                                    {{"temperature", temperature},
                                     {"kinetic_energy", ke},
@@ -362,38 +413,75 @@ void Simulation::write_thermo(std::int64_t step) {
                                     {"imbalance", n_max / (N / ranks_)}},
                                    counts);
   }
+  update_progress(step, MPI_Wtime());
   if (rank_ == 0) {
-    const double elapsed = MPI_Wtime() - t_loop_start_;
-    const double done = static_cast<double>(step - first_step_);
-    const double rate = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
     const double pct = last_step_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(last_step_) : 100.0;
-    std::printf("step %8lld/%lld %5.1f%%  T %-9.5g KE %-10.6g PE %-10.6g E %-11.7g P %-9.5g MSD %-9.4g %8.3g atom-steps/s\n",
-                static_cast<long long>(step), static_cast<long long>(last_step_), pct, temperature, ke, pe, ke + pe,
-                pressure, global[1] / N, rate * N);
-    std::fflush(stdout);
+    runlog::say(fmt::format("step {:>8}/{} {:5.1f}%  {:8.3g} steps/s {:8.3g} atom-steps/s  ETA {:>8}  |  T {:<9.5g} "
+                            "KE {:<10.6g} PE {:<10.6g} E {:<11.7g} P {:<9.5g} MSD {:.4g}",
+                            step, last_step_, pct, status_.steps_per_s, status_.particle_steps_per_s,
+                            clock_time(status_.eta_s), temperature, ke, pe, ke + pe, pressure, global[1] / N));
   }
+  publish_status("running", "");
+  runlog::gather(comm_);
   timers_.output += MPI_Wtime() - t0;
+}
+
+// Rates over this run's step loop so far (checkpoints and output included,
+// so the ETA is what the user will wait).
+void Simulation::update_progress(std::int64_t step, double now) {
+  const double elapsed = now - t_loop_start_;
+  const double done = static_cast<double>(step - first_step_);
+  status_.step = step;
+  status_.time = step * cfg_.run.timestep;
+  status_.elapsed_s = elapsed;
+  status_.steps_per_s = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
+  status_.particle_steps_per_s = status_.steps_per_s * static_cast<double>(cfg_.particles.count);
+  status_.eta_s = status_.steps_per_s > 0 ? static_cast<double>(last_step_ - step) / status_.steps_per_s : -1.0;
+}
+
+// Rank 0, terminal only, at most 5 times a second; no communication.
+void Simulation::draw_progress_bar(std::int64_t step, double now) {
+  if (rank_ != 0 || now - last_bar_ < 0.2 || !runlog::stdout_is_terminal()) return;
+  last_bar_ = now;
+  const double elapsed = now - t_loop_start_;
+  const double rate = elapsed > 0 ? static_cast<double>(step - first_step_) / elapsed : 0.0;
+  const double span = static_cast<double>(std::max<std::int64_t>(last_step_ - first_step_, 1));
+  const double frac = static_cast<double>(step - first_step_) / span;
+  const int width = 30, filled = static_cast<int>(frac * width);
+  runlog::progress_bar(fmt::format("[{}{}] {:5.1f}%  step {}/{}  {:.3g} steps/s  ETA {}", std::string(filled, '#'),
+                                   std::string(width - filled, '.'), 100.0 * static_cast<double>(step) /
+                                   static_cast<double>(std::max<std::int64_t>(last_step_, 1)),
+                                   step, last_step_, rate,
+                                   clock_time(rate > 0 ? static_cast<double>(last_step_ - step) / rate : -1.0)));
+}
+
+void Simulation::publish_status(const std::string& state, const std::string& message) {
+  status_.state = state;
+  status_.message = message;
+  if (rank_ == 0 && !write_status(out_dir_.string(), status_, 0))
+    runlog::warn("cannot write " + (out_dir_ / "status.json").string());
 }
 
 void Simulation::run() {
   const double t_start = MPI_Wtime();
   check_particle_count(first_step_);
+  if (particles_.size == 0)
+    runlog::warn(fmt::format("owns no particles: its slab [{:.6g}, {:.6g}) along {} is empty (fewer ranks "
+                             "would use the machine better)",
+                             layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
   if (interacting()) {
     // The same rebuild and forces a checkpoint step does before writing,
     // so a restarted run continues exactly.
     rebuild();
     compute_forces(first_step_, true);
   }
-  if (rank_ == 0)
-    std::printf("strata: %s, %lld particles, %d rank%s, slabs along %c, steps %lld..%lld\n",
-                interacting() ? "lennard-jones" : propagator_->name(), static_cast<long long>(cfg_.particles.count),
-                ranks_, ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], static_cast<long long>(first_step_),
-                static_cast<long long>(last_step_));
+  runlog::say(fmt::format("strata: {}, {} particles, {} rank{}, slabs along {}, steps {}..{}",
+                          interacting() ? "lennard-jones" : propagator_->name(), cfg_.particles.count, ranks_,
+                          ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
   timers_.setup = MPI_Wtime() - t_start;
   t_loop_start_ = MPI_Wtime();
-  if (rank_ == 0 && restarted_)
-    std::printf("strata: continuing from %s (step %lld)\n", options_.restart_path.c_str(),
-                static_cast<long long>(first_step_));
+  if (restarted_)
+    runlog::say(fmt::format("strata: continuing from {} (step {})", options_.restart_path, first_step_));
   // A resumed run's thermo.csv and trajectory.h5 already hold this step.
   if (!restarted_) {
     write_thermo(first_step_);
@@ -412,9 +500,11 @@ void Simulation::run() {
     // short and resumed writes exactly the frames of an uninterrupted one.
     if (trajectory_ && step % frames == 0) write_frame(step);
     if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
+    fault_point("step", step);
     // A stop signal on any rank, or rank 0's clock nearing run.walltime,
     // stops every rank at this same step.
     const double now = MPI_Wtime();
+    draw_progress_bar(step, now);
     slowest_step_ = std::max(slowest_step_, now - step_started);
     step_started = now;
     int local_stop = pending_stop_signal();
@@ -429,16 +519,18 @@ void Simulation::run() {
     if (stop != 0 && step != last_step_) {
       if (every == 0 || step % every != 0) write_checkpoint_now(step);
       if (trajectory_) trajectory_->close();
-      if (rank_ == 0) {
-        const std::string dir = out_dir_.string();
-        const std::string why = stop == kWalltime ? "stopped before run.walltime (" + cfg_.run.walltime + ")"
-                                                  : std::string("stopped by ") + signal_name(stop);
-        std::printf("strata: %s at step %lld of %lld; checkpoint written to %s/checkpoints.\n"
-                    "strata: resume with: strata run %s --output %s --restart latest\n",
-                    why.c_str(), static_cast<long long>(step), static_cast<long long>(last_step_), dir.c_str(),
-                    cfg_.deck_path.c_str(), dir.c_str());
-        std::fflush(stdout);
-      }
+      const std::string dir = out_dir_.string();
+      const std::string why = stop == kWalltime ? "stopped before run.walltime (" + cfg_.run.walltime + ")"
+                                                : std::string("stopped by ") + signal_name(stop);
+      const std::string resume =
+          fmt::format("strata run {} --output {} --restart latest", cfg_.deck_path, dir);
+      runlog::say(fmt::format("strata: {} at step {} of {}; checkpoint written to {}/checkpoints.", why, step,
+                              last_step_, dir));
+      runlog::say("strata: resume with: " + resume);
+      update_progress(step, MPI_Wtime());
+      status_.eta_s = -1;
+      publish_status("stopped", why + "; resume with: " + resume);
+      runlog::gather(comm_);
       stopped_early_ = true;
       return;
     }
@@ -456,6 +548,9 @@ void Simulation::run() {
   timers_.final = MPI_Wtime() - t_final;
   timers_.output = output_before_final + timers_.final;  // the checkpoint counted itself once already
   write_summary(MPI_Wtime() - t_start);
+  update_progress(last_step_, t_loop_start_ + timers_.loop);
+  publish_status("finished", "final state in " + (out_dir_ / "final.h5").string());
+  runlog::gather(comm_);
 }
 
 // Every particle home and in the box (for interacting runs: a rebuild, and
@@ -479,10 +574,14 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
   meta.code_version = STRATA_VERSION;
   meta.integrator["neighbor_builds"] = static_cast<double>(rebuilds_);
   try {
-    write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep));
+    status_.last_checkpoint =
+        write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep));
+    status_.last_checkpoint_step = step;
   } catch (const std::runtime_error& e) {
     // write_checkpoint fails on every rank alike; earlier checkpoints stand.
-    throw CollectiveFailure(std::string("checkpoint at step ") + std::to_string(step) + " failed: " + e.what());
+    throw CollectiveFailure(std::string("checkpoint at step ") + std::to_string(step) + " failed: " + e.what() +
+                            write_failure_note(out_dir_.string(), cfg_.particles.count * 100.0) +
+                            "; earlier checkpoints are untouched");
   }
   const double took = MPI_Wtime() - t0;
   slowest_checkpoint_ = std::max(slowest_checkpoint_, took);
@@ -511,27 +610,26 @@ void Simulation::write_summary(double wall) {
   const double loop = timers_.loop + timers_.final;
   const double other = std::max(0.0, loop - t_prop.mean - t_comm.mean - t_force.mean - t_out.mean);
   auto pct = [&](double t) { return loop > 0 ? 100.0 * t / loop : 0.0; };
-  std::printf("\nRun summary\n");
-  std::printf("  wall time          %.3f s (setup %.3f s, step loop %.3f s, final output %.3f s)\n", wall,
+  say_printf("\nRun summary\n");
+  say_printf("  wall time          %.3f s (setup %.3f s, step loop %.3f s, final output %.3f s)\n", wall,
               timers_.setup, timers_.loop, timers_.final);
-  std::printf("  steps/s            %.4g\n", steps_per_s);
-  std::printf("  particle-steps/s   %.4g\n", psteps);
-  std::printf("  time breakdown     propagate %.1f%%  %s %.1f%%  forces %.1f%%  output %.1f%%  other %.1f%% "
+  say_printf("  steps/s            %.4g\n", steps_per_s);
+  say_printf("  particle-steps/s   %.4g\n", psteps);
+  say_printf("  time breakdown     propagate %.1f%%  %s %.1f%%  forces %.1f%%  output %.1f%%  other %.1f%% "
               "(mean over ranks)\n",
               pct(t_prop.mean), interacting() ? "migrate+halo" : "migrate", pct(t_comm.mean), pct(t_force.mean),
               pct(t_out.mean), pct(other));
-  std::printf("  waiting on MPI     %.1f%% of the step loop (mean; max %.1f%%)\n", pct(t_wait.mean), pct(t_wait.max));
+  say_printf("  waiting on MPI     %.1f%% of the step loop (mean; max %.1f%%)\n", pct(t_wait.mean), pct(t_wait.max));
   if (interacting())
-    std::printf("  neighbour lists    %lld builds (%.3g steps per build)\n", rebuilds_,
+    say_printf("  neighbour lists    %lld builds (%.3g steps per build)\n", rebuilds_,
                 rebuilds_ > 0 ? steps_run / static_cast<double>(rebuilds_) : 0.0);
-  std::printf("  migration          %.3g particles/rank/step (max %.3g), %.3g exchange rounds/step\n", migrated.mean,
+  say_printf("  migration          %.3g particles/rank/step (max %.3g), %.3g exchange rounds/step\n", migrated.mean,
               migrated.max, rounds.mean);
-  std::printf("  communication      %.3g messages/rank/step (max %.3g), %.4g bytes/rank/step (max %.4g)\n", msgs.mean,
+  say_printf("  communication      %.3g messages/rank/step (max %.3g), %.4g bytes/rank/step (max %.4g)\n", msgs.mean,
               msgs.max, bytes.mean, bytes.max);
-  std::printf("  peak memory        %.1f MB per rank (max %.1f MB), %.1f B/particle over all ranks\n", rss.mean / 1e6,
+  say_printf("  peak memory        %.1f MB per rank (max %.1f MB), %.1f B/particle over all ranks\n", rss.mean / 1e6,
               rss.max / 1e6, rss_total / N);
-  std::printf("  output             %s\n", out_dir_.string().c_str());
-  std::fflush(stdout);
+  say_printf("  output             %s\n", out_dir_.string().c_str());
 
   std::ofstream js(out_dir_ / "summary.json");
   js << fmt::format(
@@ -552,12 +650,21 @@ void Simulation::write_summary(double wall) {
 
 }  // namespace
 
+void mark_run_failed(int rank, const std::string& message) {
+  if (g_status_dir.empty()) return;
+  g_status.state = "failed";
+  g_status.eta_s = -1;
+  g_status.message = "rank " + std::to_string(rank) + ": " + message;
+  write_status(g_status_dir, g_status, rank);
+}
+
 bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options) {
   std::unique_ptr<CheckpointMeta> meta;
   if (!options.restart_path.empty())
     meta = std::make_unique<CheckpointMeta>(read_checkpoint_meta(options.restart_path));
   Simulation sim(comm, cfg, options, meta.get());
   sim.run();
+  g_status_dir.clear();
   return sim.stopped_early_;
 }
 

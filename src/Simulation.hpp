@@ -22,4 +22,9 @@ struct RunOptions {
 // is a one-rank failure.
 bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options);
 
+// Marks the run in progress (if any) as failed in status.json, from the rank
+// that reports the failure; it keeps the step and counts of the last thermo
+// step.
+void mark_run_failed(int rank, const std::string& message);
+
 }  // namespace strata

@@ -1,6 +1,8 @@
 #include "src/StopSignals.hpp"
 
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <initializer_list>
 #include <unistd.h>
 
@@ -9,6 +11,25 @@ namespace strata {
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
 volatile std::sig_atomic_t g_interrupts = 0;
+
+char g_crash_prefix[64] = "strata: error: rank ?: fatal signal ";
+struct sigaction g_previous[NSIG];  // what ran before (default, or a sanitizer's handler)
+
+extern "C" void on_crash(int signo) {
+  // Only async-signal-safe calls here.
+  const char* name = signo == SIGSEGV   ? "SIGSEGV (segmentation fault)"
+                     : signo == SIGBUS  ? "SIGBUS (bus error)"
+                     : signo == SIGFPE  ? "SIGFPE (arithmetic exception)"
+                     : signo == SIGILL  ? "SIGILL (illegal instruction)"
+                     : signo == SIGABRT ? "SIGABRT (abort)"
+                                        : "(unknown)";
+  ssize_t ignored = write(STDERR_FILENO, g_crash_prefix, strlen(g_crash_prefix));
+  ignored = write(STDERR_FILENO, name, strlen(name));
+  ignored = write(STDERR_FILENO, "\n", 1);
+  (void)ignored;
+  sigaction(signo, &g_previous[signo], nullptr);  // then what would have happened without us
+  raise(signo);
+}
 
 extern "C" void on_stop_signal(int signo) {
   if (signo == SIGINT && ++g_interrupts >= 2) _exit(130);  // async-signal-safe: impatient user
@@ -22,6 +43,15 @@ void install_stop_handlers() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // MPI and file calls in progress carry on
   for (int s : {SIGTERM, SIGINT, SIGUSR1}) sigaction(s, &sa, nullptr);
+}
+
+void install_crash_reporter(int rank) {
+  std::snprintf(g_crash_prefix, sizeof g_crash_prefix, "strata: error: rank %d: fatal signal ", rank);
+  struct sigaction sa {};
+  sa.sa_handler = on_crash;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) sigaction(s, &sa, &g_previous[s]);
 }
 
 int pending_stop_signal() { return g_signal; }

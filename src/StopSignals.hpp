@@ -11,4 +11,10 @@ void install_stop_handlers();
 int pending_stop_signal();
 const char* signal_name(int signo);
 
+// A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) prints one line naming
+// the rank and the signal before the process dies of it, so a failure on one
+// of many ranks says where it happened; then whatever handled the signal
+// before (Open MPI's backtrace, a sanitizer's report) runs as usual.
+void install_crash_reporter(int rank);
+
 }  // namespace strata

@@ -17,10 +17,13 @@
 #include <vector>
 
 #include "io/Checkpoint.hpp"
+#include "io/H5Collective.hpp"
 #include "io/H5mdReader.hpp"
 #include "io/OutputDir.hpp"
+#include "io/RunLog.hpp"
 #include "src/Deck.hpp"
 #include "src/Failure.hpp"
+#include "src/FaultInjection.hpp"
 #include "src/InputError.hpp"
 #include "src/Plan.hpp"
 #include "src/Simulation.hpp"
@@ -119,14 +122,14 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
 
 // The checkpoint --restart names ("latest": the newest valid one in the
 // output directory, found by rank 0), checked against the deck.
-std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std::string& restart) {
+// Rank 0's warnings about damaged checkpoints it skipped go to `warnings`.
+std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std::string& restart,
+                            std::vector<std::string>& warnings) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string path = restart;
   if (restart == "latest") {
-    std::vector<std::string> warnings;
     if (rank == 0) path = strata::find_latest_checkpoint(cfg.output.dir, warnings);
-    for (const auto& w : warnings) std::fprintf(stderr, "%s\n", w.c_str());
     unsigned long len = path.size();
     MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, 0, comm);
     path.resize(len);
@@ -163,6 +166,8 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
   MPI_Comm_size(comm, &ranks);
   strata::Config cfg;
   std::string restart_path;
+  std::vector<std::string> restart_warnings;
+  strata::install_crash_reporter(rank);
   int status = collective_check(comm, [&] {
     if (!restart.empty() && overwrite)
       throw strata::InputError("command line", 0, "--restart and --overwrite together",
@@ -172,8 +177,11 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
   });
   if (status != kExitOk) return status;
   if (!restart.empty()) {
-    status = collective_check(comm, [&] { restart_path = resolve_restart(comm, cfg, restart); });
-    if (status != kExitOk) return status;
+    status = collective_check(comm, [&] { restart_path = resolve_restart(comm, cfg, restart, restart_warnings); });
+    if (status != kExitOk) {
+      for (const auto& w : restart_warnings) std::fprintf(stderr, "%s\n", w.c_str());
+      return status;
+    }
   }
   // Only rank 0 touches the directory; the others learn the outcome. A
   // resumed run continues the results already there.
@@ -182,7 +190,9 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
     const bool from_cli = !output.empty();
     if (!restart_path.empty()) {
       std::error_code ec;
-      std::filesystem::create_directories(cfg.output.dir, ec);
+      std::filesystem::create_directories(cfg.output.dir, ec);  // a new directory may continue a checkpoint
+      strata::check_writable_dir(cfg.output.dir, from_cli ? "--output" : cfg.deck_path,
+                                 from_cli ? 0 : line_of(cfg, "output.dir"));
       return;
     }
     strata::prepare_output_dir(cfg.output.dir, overwrite, from_cli ? "--output" : cfg.deck_path,
@@ -190,19 +200,37 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
   });
   if (status != kExitOk) return status;
 
+  // From here on, what rank 0 says (and warnings from any rank) is also in
+  // log.txt; a resumed run adds to the log of the run it continues.
+  strata::runlog::open(comm, cfg.output.dir, !restart_path.empty());
+  strata::runlog::say(version_string());
+  for (const auto& w : restart_warnings) strata::runlog::error(w);
   try {
+    strata::arm_fault_injection(rank);
     strata::install_stop_handlers();
     strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path});
   } catch (const strata::CollectiveFailure& e) {
-    if (rank == 0) std::fprintf(stderr, "strata: error: %s\n", e.what());
+    strata::runlog::error(std::string("strata: error: ") + e.what());
+    if (rank == 0) strata::mark_run_failed(rank, e.what());
+    strata::runlog::close();
+    return kExitRuntime;
+  } catch (const strata::h5::AgreedWriteFailure& e) {
+    // An output file every rank failed to write (a full disk): a collective
+    // failure too. Checkpoints already written are untouched.
+    const std::string what = std::string(e.what()) + strata::write_failure_note(cfg.output.dir, 16e6) +
+                             "; checkpoints already written are untouched";
+    strata::runlog::error("strata: error: " + what);
+    if (rank == 0) strata::mark_run_failed(rank, what);
+    strata::runlog::close();
     return kExitRuntime;
   } catch (const std::exception& e) {
     // Possibly this rank alone: take the job down rather than leave the
     // other ranks waiting in a collective forever.
-    std::fprintf(stderr, "strata: error: rank %d: %s\n", rank, e.what());
-    std::fflush(stderr);
+    strata::runlog::fatal_error(rank, e.what());
+    strata::mark_run_failed(rank, e.what());
     MPI_Abort(comm, kExitRuntime);
   }
+  strata::runlog::close();
   return kExitOk;
 }
 
@@ -274,6 +302,10 @@ int main(int argc, char** argv) {
     Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
     status = dispatch(static_cast<int>(strata_args.size()), strata_args.data());
   }
+  // HDF5 shuts down here, while MPI is whole, rather than from inside
+  // MPI_Finalize: after a failed write (disk full) closing what is left of
+  // that file then crashed in HDF5 1.10.
+  H5close();
   MPI_Finalize();
   return status;
 }
