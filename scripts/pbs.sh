@@ -32,6 +32,10 @@ args=(run "$DECK" --output "$OUT")
 if compgen -G "$OUT/checkpoints/checkpoint-*.h5" >/dev/null; then
   echo "pbs.sh: resuming from the newest valid checkpoint in $OUT/checkpoints"
   args+=(--restart latest)
+elif [ -e "$OUT/thermo.csv" ] && [ ! -e "$OUT/final.h5" ]; then
+  # Killed before its first checkpoint: nothing to continue from.
+  echo "pbs.sh: $OUT holds only the start of a run killed before its first checkpoint; starting again from step 0"
+  args+=(--overwrite)
 fi
 
 mpirun "$STRATA" "${args[@]}" &

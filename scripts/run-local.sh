@@ -24,6 +24,10 @@ args=(run "$deck")
 if [ -n "$out" ] && compgen -G "$out/checkpoints/checkpoint-*.h5" >/dev/null; then
   echo "run-local: resuming from the newest checkpoint in $out/checkpoints"
   args+=(--restart latest)
+elif [ -n "$out" ] && [ -e "$out/thermo.csv" ] && [ ! -e "$out/final.h5" ]; then
+  # Killed before its first checkpoint: nothing to continue from.
+  echo "run-local: $out holds only the start of a run killed before its first checkpoint; starting again from step 0"
+  args+=(--overwrite)
 fi
 # Open MPI refuses root without these, and needs --oversubscribe for more
 # ranks than cores; set here, for this run only.

@@ -34,6 +34,10 @@ args=(run "$DECK" --output "$OUT")
 if compgen -G "$OUT/checkpoints/checkpoint-*.h5" >/dev/null; then
   echo "slurm.sh: resuming from the newest valid checkpoint in $OUT/checkpoints"
   args+=(--restart latest)
+elif [ -e "$OUT/thermo.csv" ] && [ ! -e "$OUT/final.h5" ]; then
+  # Killed before its first checkpoint: nothing to continue from.
+  echo "slurm.sh: $OUT holds only the start of a run killed before its first checkpoint; starting again from step 0"
+  args+=(--overwrite)
 fi
 
 # srun in the background so this shell can catch the warning and pass it on.

@@ -87,3 +87,21 @@ grep -q "stopped by SIG" "$WORK/local.log" || { cat "$WORK/local.log"; fail "run
 STRATA="$STRATA" bash scripts/run-local.sh "$WORK/deck.toml" 2 "$WORK/local" >>"$WORK/local.log" 2>&1 ||
   fail "run-local.sh second start"
 check_resumed local
+
+# A job killed (SIGKILL) before its first checkpoint leaves thermo.csv and
+# no checkpoint: the scripts start it again from step 0 rather than refuse
+# the directory. Killed on its first thermo rows, with checkpoints only at
+# the end of the run.
+STRATA="$STRATA" setsid bash scripts/run-local.sh "$WORK/deck.toml" 2 "$WORK/early" -- --set output.checkpoint_every=0 \
+  >"$WORK/early.log" 2>&1 &
+pid=$!
+wait_for_progress "$WORK/early" "$pid"
+kill -KILL -- -"$pid"
+wait "$pid" || true
+! compgen -G "$WORK/early/checkpoints/checkpoint-*.h5" >/dev/null || fail "the early kill came after a checkpoint"
+STRATA="$STRATA" bash scripts/run-local.sh "$WORK/deck.toml" 2 "$WORK/early" >"$WORK/early.log" 2>&1 ||
+  { cat "$WORK/early.log"; fail "run-local.sh after a kill before the first checkpoint"; }
+grep -q "starting again from step 0" "$WORK/early.log" || fail "run-local.sh did not say it starts over"
+"$PYTHON" "$PYDIR/compare_states.py" "$WORK/straight/final.h5" "$WORK/early/final.h5" >/dev/null ||
+  fail "restarted-from-scratch run differs from the uninterrupted one"
+echo "run-local.sh: killed before the first checkpoint, started over to the uninterrupted state"
