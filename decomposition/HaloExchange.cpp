@@ -12,6 +12,7 @@ constexpr int kTagCountLeftward = 301;
 constexpr int kTagCountRightward = 302;
 constexpr int kTagDataLeftward = 401;
 constexpr int kTagDataRightward = 402;
+constexpr int kTagForceRightward = 502;
 
 template <class View>
 void ensure(View& v, std::size_t n, const char* label) {
@@ -48,6 +49,7 @@ HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width
   for (int r = 0; r < P; ++r)
     if (layout_.hi(r) - layout_.lo(r) < width_)
       throw std::invalid_argument("slab " + std::to_string(r) + " is thinner than the halo width");
+  newton_ = P >= 2;
   left_.peer = layout_.left_of(rank_);
   right_.peer = layout_.right_of(rank_);
   const double L = layout_.length();
@@ -73,10 +75,8 @@ void HaloExchange::build(Particles& p, CommStats& stats) {
     Kokkos::parallel_for(
         "HaloExchange::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_owned + p.ghosts),
         KOKKOS_LAMBDA(const std::size_t j) {
-          if (j < n_owned)
-            react(j) = static_cast<int>(j);
-          else if (!self)
-            react(j) = -1;
+          if (j < n_owned || !self)
+            react(j) = static_cast<int>(j);  // owned, or another rank's: the row collects its own reactions
           else if (j < n_owned + from_left)
             react(j) = exported_right(j - n_owned);
           else
@@ -102,7 +102,9 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
                       ? 0
                       : select_rows(p.position, p.size, axis, left_.rows, "halo_left",
                                     KOKKOS_LAMBDA(double s) { return s < lo + w; });
-    right_.count = right_.peer == MPI_PROC_NULL
+    // With P >= 2 the low-side neighbour computes the pairs across our
+    // shared face, so nothing goes rightward.
+    right_.count = right_.peer == MPI_PROC_NULL || newton_
                        ? 0
                        : select_rows(p.position, p.size, axis, right_.rows, "halo_right",
                                      KOKKOS_LAMBDA(double s) { return s >= hi - w; });
@@ -191,6 +193,51 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
   unpack(recv_left_, left_.received, first);
   unpack(recv_right_, right_.received, first + left_.received);
   p.ghosts = left_.received + right_.received;
+}
+
+void HaloExchange::reverse_forces(Particles& p, CommStats& stats) {
+  if (!newton_) return;  // P = 1: every reaction is already on an owned row
+  // Ghost rows [size, size + right_.received) are the right neighbour's
+  // particles, in the order it exported them (its left_.rows); images of
+  // them passed their reactions on to these rows in the kernel.
+  const std::size_t n_back = right_.received, n_in = left_.count;
+  ensure(send_right_, n_back * 3, "halo_send_right");
+  ensure(recv_left_, n_in * 3, "halo_recv_left");
+  const auto force = p.force;
+  const auto out = send_right_;
+  const std::size_t first = p.size;
+  Kokkos::parallel_for(
+      "HaloExchange::pack_forces", Kokkos::RangePolicy<ExecSpace>(0, n_back), KOKKOS_LAMBDA(const std::size_t k) {
+        for (int d = 0; d < 3; ++d) out(k * 3 + d) = force(first + k, d);
+      });
+  Kokkos::fence();
+  using Range = std::pair<std::size_t, std::size_t>;
+  auto h_send = Kokkos::create_mirror_view(Kokkos::subview(send_right_, Range(0, n_back * 3)));
+  auto h_recv = Kokkos::create_mirror_view(Kokkos::subview(recv_left_, Range(0, n_in * 3)));
+  Kokkos::deep_copy(h_send, Kokkos::subview(send_right_, Range(0, n_back * 3)));
+  std::array<MPI_Request, 2> req;
+  int n = 0;
+  const double t0 = MPI_Wtime();
+  if (n_in > 0 && left_.peer != MPI_PROC_NULL)
+    MPI_Irecv(h_recv.data(), static_cast<int>(n_in * 3), MPI_DOUBLE, left_.peer, kTagForceRightward, comm_, &req[n++]);
+  if (n_back > 0 && right_.peer != MPI_PROC_NULL) {
+    MPI_Isend(h_send.data(), static_cast<int>(n_back * 3), MPI_DOUBLE, right_.peer, kTagForceRightward, comm_,
+              &req[n++]);
+    stats.messages += 1;
+    stats.bytes += n_back * 3 * sizeof(double);
+  }
+  MPI_Waitall(n, req.data(), MPI_STATUSES_IGNORE);
+  stats.wait_seconds += MPI_Wtime() - t0;
+  Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, n_in * 3)), h_recv);
+  // An exported row appears once in the export list: no two k add to the
+  // same row, so no atomics are needed.
+  const auto rows = left_.rows;
+  const auto in = recv_left_;
+  Kokkos::parallel_for(
+      "HaloExchange::add_forces", Kokkos::RangePolicy<ExecSpace>(0, n_in), KOKKOS_LAMBDA(const std::size_t k) {
+        const int i = rows(k);
+        for (int d = 0; d < 3; ++d) force(i, d) += in(k * 3 + d);
+      });
 }
 
 void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebuild) {

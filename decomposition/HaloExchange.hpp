@@ -1,13 +1,20 @@
 #pragma once
 // Ghost (halo) particles for short-range forces.
 //
+// Every pair of particles is computed once ("newton on", as in LAMMPS):
+// a pair within a rank by that rank, a pair across the face between two
+// slabs by the rank on the low side of that face, which then sends the
+// reactions it computed for the other rank's particles back to it
+// (reverse_forces()). So a rank needs ghosts from its high-side neighbour
+// only, and each pair's force and energy are evaluated once in the job.
+//
 // build(), right after migration, appends to the owned rows every particle a
 // rank needs to see within `width` (cutoff + skin) of its slab:
-//   1. along the slab axis, from the two adjacent ranks only (non-blocking
-//      MPI): each rank exports the owned particles within `width` of each of
-//      its faces; across the periodic box edge the copy is shifted by +-L.
-//      With P = 1 both exports go to the rank itself (its own periodic
-//      images); with P = 2 both go to the other rank, told apart by tag.
+//   1. along the slab axis (non-blocking MPI, adjacent ranks only): with
+//      P >= 2 each rank exports the owned particles within `width` of its
+//      low face to its low-side neighbour, shifted by +L across the periodic
+//      box edge (with P = 2 both neighbours are the other rank). With P = 1
+//      the rank exports both faces to itself: its own periodic images.
 //   2. along each other periodic axis, which the slab spans whole, the rank
 //      adds the images of everything it now has (owned and ghosts, so edge
 //      and corner images come out right) within `width` of either face.
@@ -33,11 +40,16 @@ class HaloExchange {
   void build(Particles& p, CommStats& stats);
   // Collective. Refreshes ghost positions from the current owned positions.
   void update(Particles& p, CommStats& stats);
+  // Collective, after the force kernel: adds the forces accumulated on ghost
+  // rows of other ranks' particles to those particles' owned rows on their
+  // ranks (the reverse of the export), so every owned force is complete.
+  void reverse_forces(Particles& p, CommStats& stats);
   double width() const { return width_; }
   // After build(): for every row, the owned row that stands for it in a pair
   // (itself when owned; the original for a periodic image of this rank's own
-  // particle; -1 for a copy of another rank's particle). NeighborList and the
-  // force kernel use it to compute pairs within the rank once.
+  // particle; for a copy of another rank's particle, that ghost row itself,
+  // or for an image of such a copy, the copy's row). NeighborList and the
+  // force kernel use it to compute every pair once.
   const Kokkos::View<int*, MemSpace>& reaction() const { return reaction_; }
 
  private:
@@ -63,6 +75,7 @@ class HaloExchange {
   double width_;
   Face left_, right_;
   Images images_[3];
+  bool newton_ = true;  // P >= 2: ghosts from the high side only, reactions sent back
   Kokkos::View<double*, MemSpace> send_left_, send_right_, recv_left_, recv_right_;
   Kokkos::View<int*, MemSpace> reaction_;
 };

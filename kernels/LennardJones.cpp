@@ -35,9 +35,10 @@ struct LjForce {
       fx += dx * fpair;
       fy += dy * fpair;
       fz += dz * fpair;
-      // The reaction goes to the owned row j stands for (itself, or the
-      // particle it is a periodic image of); a pair with another rank's
-      // particle counts half its energy here and half there.
+      // The reaction goes to the row j stands for: itself (owned, or a copy
+      // of another rank's particle, sent home after the kernel), or the row
+      // it is a periodic image of. r < 0 (lists built without reaction
+      // rows): the other side computes the pair too, so half the energy.
       const int r = reaction(j);
       if (r >= 0) {
         fa(r, 0) -= dx * fpair;
@@ -61,8 +62,10 @@ struct LjForce {
 PairSums compute_lj_forces(const Particles& p, const NeighborList& list, const PairTable& table, bool with_sums) {
   const int n = static_cast<int>(p.size);
   auto force = p.force;  // non-const: contribute() writes through it
+  // Ghost rows too: those of other ranks' particles collect reactions.
   Kokkos::parallel_for(
-      "LennardJones::zero", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const int i) {
+      "LennardJones::zero", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(p.size + p.ghosts)),
+      KOKKOS_LAMBDA(const int i) {
         force(i, 0) = 0.0;
         force(i, 1) = 0.0;
         force(i, 2) = 0.0;

@@ -4,13 +4,14 @@
 // Contract: build() reads positions of rows [0, n_total) (owned rows first,
 // then ghosts, all inside the binning box) and lists, for every owned row i,
 // the rows j within `range` (cutoff + skin) whose "reaction row" r(j) is -1
-// or greater than i. r(j) is the owned row that feels the reaction of a pair
-// with j: j itself when owned; for a ghost that is a periodic image of one
-// of this rank's own particles, that particle's row; -1 for a copy of
-// another rank's particle (that rank computes the pair for its own
-// particle). So each pair within the rank is listed once (a half list, also
-// across periodic images of the rank's own slab), and each pair with another
-// rank's particle once on each side. Storage is compressed rows (CSR): the
+// or greater than i. r(j) is the row that feels the reaction of a pair with
+// j: j itself when owned; for a ghost that is a periodic image of one of
+// this rank's own particles, that particle's row; for a copy of another
+// rank's particle, the copy's own row (>= n_owned, so every such pair is
+// listed, and HaloExchange sends the reaction home); -1 when the caller
+// gives no reaction rows and the other rank computes the pair too. So each
+// pair is listed once (a half list, also across periodic images of the
+// rank's own slab and across slab faces). Storage is compressed rows (CSR): the
 // neighbours of i are entries [offset(i), offset(i+1)), exactly as many as
 // there are, so memory follows the real pair count. Order within a list is
 // deterministic on every backend: stencil cells are visited in a fixed order

@@ -290,6 +290,7 @@ void Simulation::rebuild() {
 
 void Simulation::compute_forces(std::int64_t, bool with_sums) {
   pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
+  halo_->reverse_forces(particles_, stats_);  // reactions on other ranks' particles go home
 }
 
 void Simulation::thermostat(std::int64_t step) {
