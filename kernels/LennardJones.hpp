@@ -4,15 +4,13 @@
 //
 // Contract of the force kernel: reads positions and species of owned rows
 // [0, n_owned) and ghost rows [n_owned, n_owned + ghosts); writes forces of
-// owned rows only. The list is "half" within the rank: each pair of the
-// rank's own particles once, also across the periodic images the rank makes
-// of its own slab, with the reaction applied to the partner's owned row (the
-// list's reaction rows) through a ScatterView: plain adds on Serial, atomics
-// or per-thread copies on OpenMP/CUDA. Towards copies of another rank's
-// particles it is "full" (that rank computes the same pair for its own
-// particle), so no force is ever sent back to another rank; energy and
-// virial of such a pair count one half on each side. Every pair is counted
-// once over all ranks.
+// owned rows and of the ghost rows that are reaction rows (copies of other
+// ranks' particles; HaloExchange::reverse_forces sends those home). The list
+// is "half": each pair once, with the reaction applied to the partner's
+// reaction row through a ScatterView: plain adds on Serial, atomics or
+// per-thread copies on OpenMP/CUDA. Energy and virial of a pair count once,
+// on the rank that computed it (one half on each side for a list built
+// without reaction rows, where both sides compute the pair).
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
 
