@@ -1,5 +1,7 @@
 #include "src/Deck.hpp"
 
+#include "kernels/Species.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -235,7 +238,11 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-int levenshtein(std::string_view a, std::string_view b) {
+// Edit distance of a and b; any value above `cap` is returned as cap + 1 (the
+// length difference alone decides that, so a megabyte-long key costs nothing).
+int levenshtein(std::string_view a, std::string_view b, int cap) {
+  const std::size_t diff = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (diff > static_cast<std::size_t>(cap)) return cap + 1;
   std::vector<int> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -247,7 +254,7 @@ int levenshtein(std::string_view a, std::string_view b) {
       diag = up;
     }
   }
-  return row[b.size()];
+  return std::min(row[b.size()], cap + 1);
 }
 
 // How many edits still count as "close" to a candidate: short names get fewer,
@@ -261,22 +268,49 @@ std::string closest_of(std::string_view word, const std::vector<std::string>& ca
   std::string best;
   int best_d = 1 << 30;
   for (const std::string& c : candidates) {
-    const int d = levenshtein(w, c);
+    const int d = levenshtein(w, c, threshold(c));
     if (d <= threshold(c) && d < best_d) best = c, best_d = d;
   }
   return best;
 }
 
-std::string dq(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
+// Text from the deck as shown in a message: control characters escaped (the
+// error must stay one line, and a terminal must not interpret it), and cut
+// after kShownBytes bytes, at a UTF-8 character boundary.
+constexpr std::size_t kShownBytes = 64;
+std::string shown(std::string_view s, bool quoted, bool cut = true) {
+  std::string out;
+  std::size_t end = s.size();
+  if (cut && end > kShownBytes) {
+    end = kShownBytes;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  }
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = s[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (quoted && (c == '"' || c == '\\')) out += '\\', out += c;
     else if (c == '\n') out += "\\n";
     else if (c == '\t') out += "\\t";
-    else out += c;
+    else if (c == '\r') out += "\\r";
+    else if (u < 0x20 || u == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", u);
+      out += buf;
+    } else out += c;
   }
-  return out + "\"";
+  if (end < s.size()) out += "...";
+  return out;
 }
+
+// A string value in double quotes, escaped as in TOML.
+std::string dq(std::string_view s) {
+  std::string out = "\"" + shown(s, true) + "\"";
+  if (s.size() > kShownBytes) out += " (" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
+// A key (cut when long) or a path (never cut) from the deck, for use inside '...'.
+std::string sk(std::string_view s, bool cut = true) { return shown(s, false, cut); }
 
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
@@ -438,7 +472,7 @@ PairValue get_pair(const toml::node& n, const Origin& o, const std::string& labe
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
     if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
-    std::string what = label + " has unknown key '" + key + "'";
+    std::string what = label + " has unknown key '" + sk(key) + "'";
     const std::string hint = closest_of(key, fields);
     if (!hint.empty()) what += "; did you mean '" + hint + "'?";
     fail(o, line_of(v, o), what, kPairShape);
@@ -466,6 +500,23 @@ PairValue get_pair(const toml::node& n, const Origin& o, const std::string& labe
   return p;
 }
 
+// run.walltime: "none", or H:MM:SS with 1 to 5 digits of hours, minutes and
+// seconds 00 to 59, and not zero in all.
+constexpr const char* kWalltimeShape =
+    "\"HH:MM:SS\" (e.g. \"23:50:00\"; hours 0 to 99999, minutes and seconds 00 to 59, not all zero) or \"none\"";
+bool valid_walltime(const std::string& t) {
+  if (t == "none") return true;
+  const auto colon = t.find(':');
+  if (colon == std::string::npos || colon < 1 || colon > 5 || t.size() != colon + 6 || t[colon + 3] != ':')
+    return false;
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (i != colon && i != colon + 3 && !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+  const int h = std::stoi(t.substr(0, colon));
+  const int m = std::stoi(t.substr(colon + 1, 2));
+  const int sec = std::stoi(t.substr(colon + 4, 2));
+  return m <= 59 && sec <= 59 && h * 3600 + m * 60 + sec > 0;
+}
+
 Value check(const Spec& s, const toml::node& n, const Origin& o) {
   const std::string label = std::string("key '") + s.key + "'";
   Value v;
@@ -476,6 +527,8 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
       if (!n.is_string()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
       v.s = n.as_string()->get();
       if (v.s.empty()) fail(o, line_of(n, o), label + " is \"\"", expect(s));
+      if (std::string_view(s.key) == "run.walltime" && !valid_walltime(v.s))
+        fail(o, line_of(n, o), "run.walltime is " + dq(v.s), kWalltimeShape);
       break;
     case Kind::Bool:
       if (!n.is_boolean()) fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
@@ -567,7 +620,7 @@ std::string keys_of_section(const std::string& sec) {
 }
 
 std::string unknown_key_message(const std::string& key) {
-  std::string what = "unknown key '" + key + "'";
+  std::string what = "unknown key '" + sk(key) + "'";
   const std::string hint = closest_key(key);
   if (!hint.empty()) what += "; did you mean '" + hint + "'?";
   return what;
@@ -633,6 +686,12 @@ std::string quoted_list(const std::vector<std::string>& names) {
 void check_species(Config& cfg, const std::map<std::string, Given>& given) {
   SpeciesConfig& sp = cfg.species;
   const std::size_t ns = sp.names.size();
+  // The kernels' per-species tables are fixed-size arrays.
+  if (ns > static_cast<std::size_t>(kMaxSpecies)) {
+    const Given& g = given.at("species.names");
+    fail(g.origin, g.origin.line, "key 'species.names' has " + std::to_string(ns) + " names",
+         "at most " + std::to_string(kMaxSpecies) + " species");
+  }
   const auto per_species = [&](const char* key, double each, std::vector<double>& out) {
     const auto it = given.find(key);
     if (it == given.end()) {
@@ -726,7 +785,7 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
     std::error_code ec;
     const bool regular = fs::is_regular_file(p, ec);
     if (!regular || !std::ifstream(p, std::ios::binary))
-      fail(g.origin, g.origin.line, "cannot read '" + cfg.particles.file + "' (key 'particles.file')",
+      fail(g.origin, g.origin.line, "cannot read '" + sk(cfg.particles.file, false) + "' (key 'particles.file')",
            "a readable H5MD file");
   } else if (!has("particles.count")) {
     fail(deck, header("particles"), "missing required key 'particles.count'",
@@ -739,6 +798,11 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
       fail(g.origin, g.origin.line, "key 'system.density' needs particles.count, which is not set",
            "particles.count, or system.box instead of system.density");
     const double l = std::cbrt(static_cast<double>(cfg.particles.count) / g.value.f);
+    if (!std::isfinite(l))
+      fail(g.origin, g.origin.line,
+           "key 'system.density' is " + number(g.value.f) + ", which makes the box edge (" +
+               std::to_string(cfg.particles.count) + " / " + number(g.value.f) + ")^(1/3) infinite",
+           "a density that gives a finite box");
     cfg.system.box = {l, l, l};
   }
 
@@ -775,9 +839,9 @@ std::string closest_key(const std::string& key) {
   for (const Spec& s : schema()) {
     const std::string s_last = last_of(s.key);
     const int limit = threshold(s_last);
-    int d = levenshtein(k, s.key);
+    int d = levenshtein(k, s.key, limit);
     // Same name in another section (e.g. run.diffusion) costs one extra edit.
-    const int dl = levenshtein(last, s_last) + (dotted && sec == section_of(s.key) ? 0 : 1);
+    const int dl = levenshtein(last, s_last, limit) + (dotted && sec == section_of(s.key) ? 0 : 1);
     d = std::min(d, dl);
     if (d <= limit && d < best_d) best = s.key, best_d = d;
   }
@@ -799,7 +863,7 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
   try {
     root = toml::parse(std::string_view(cfg.deck_text), std::string_view(path));
   } catch (const toml::parse_error& e) {
-    throw InputError(path, static_cast<int>(e.source().begin.line), std::string(e.description()), "valid TOML");
+    throw InputError(path, static_cast<int>(e.source().begin.line), sk(e.description(), false), "valid TOML");
   }
 
   // --set arguments first: they replace deck values, which then are not checked.
@@ -843,7 +907,7 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
     const Origin o{path, it.line, false};
     switch (it.what) {
       case What::UnknownSection: {
-        std::string what = "unknown section '[" + it.key + "]'";
+        std::string what = "unknown section '[" + sk(it.key) + "]'";
         const std::string hint = closest_of(it.key, known_sections);
         if (!hint.empty()) what += "; did you mean '[" + hint + "]'?";
         fail(o, it.line, what, "one of the sections " + section_list());

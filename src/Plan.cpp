@@ -45,10 +45,13 @@ void check_decomposition(const Config& cfg, int ranks) {
     // made once: every slab must be at least a halo thick and every
     // periodic box length at least two.
     const char* axes = "xyz";
+    // The box comes from system.box, or from system.density (a cubic box).
+    const int box_line =
+        cfg.key_lines.count("system.box") ? line_of(cfg, "system.box") : line_of(cfg, "system.density");
     for (int d = 0; d < 3; ++d) {
       const double L = cfg.system.box[d];
       if (cfg.system.boundary[d] == Boundary::Periodic && L < 2.0 * width)
-        throw InputError(cfg.deck_path, line_of(cfg, "system.box"),
+        throw InputError(cfg.deck_path, box_line,
                          fmt::format("box length {:.6g} along {} is shorter than twice cutoff + skin ({:.6g})", L,
                                      axes[d], 2.0 * width),
                          fmt::format("a periodic box length of at least {:.6g}", 2.0 * width));

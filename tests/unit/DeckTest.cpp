@@ -707,6 +707,59 @@ TEST_F(DeckTest, DeckRejectsTomlSyntaxErrorAtItsLine) {
   EXPECT_FALSE(e.problem().empty());
 }
 
+// Found by the deck fuzz corpus (tests/fuzz/): each of these crashed, printed
+// more than one line, or was accepted.
+TEST_F(DeckTest, DeckRejectsMoreSpeciesThanTheKernelsHold) {
+  const Config eight = load_deck(write("eight.toml", std::string(kMinimal) +
+                                                         "[species]\nnames = [\"A\", \"B\", \"C\", \"D\", \"E\", "
+                                                         "\"F\", \"G\", \"H\"]\n"));
+  EXPECT_EQ(eight.species.names.size(), 8u);
+  const InputError e = fails(std::string(kMinimal) +
+                             "[species]\nnames = [\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\", \"H\", \"I\"]\n");
+  EXPECT_EQ(e.line(), 14);
+  EXPECT_EQ(e.problem(), "key 'species.names' has 9 names");
+  EXPECT_EQ(e.expected(), "at most 8 species");
+}
+
+TEST_F(DeckTest, DeckMessagesEscapeControlCharactersAndCutLongText) {
+  const InputError key = fails(std::string(kMinimal) + "\"ste\\nps\" = 1\n");
+  EXPECT_EQ(key.problem(), "unknown key 'run.ste\\nps'; did you mean 'run.steps'?");
+  const InputError section = fails(std::string(kMinimal) + "[\"sys\\u0000tem\"]\nx = 1\n");
+  EXPECT_EQ(section.problem(), "unknown section '[sys\\u0000tem]'; did you mean '[system]'?");
+  const InputError value = fails(replace(kMinimal, "\"brownian\"", "\"brow\\r\\u001bnian\""));
+  EXPECT_EQ(value.problem(), "key 'propagator.type' is \"brow\\r\\u001Bnian\"; did you mean \"brownian\"?");
+  const InputError file = fails(replace(kMinimal, "count = 100", "placement = \"file\"\nfile = \"a\\nb.h5\""));
+  EXPECT_NE(file.problem().find("cannot read '"), std::string::npos) << file.problem();
+  EXPECT_NE(file.problem().find("a\\nb.h5' (key 'particles.file')"), std::string::npos) << file.problem();
+  const std::string what = InputError::format("", 0, file.problem(), file.expected());
+  EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  // A megabyte-long key is shown cut, and found unknown at once.
+  const InputError big = fails(std::string(kMinimal) + std::string(1 << 20, 'k') + " = 1\n");
+  EXPECT_EQ(big.problem(), "unknown key 'run." + std::string(60, 'k') + "...'");
+  const InputError long_value = fails(replace(kMinimal, "\"brownian\"", "\"" + std::string(1000, 'b') + "\""));
+  EXPECT_EQ(long_value.problem(), "key 'propagator.type' is \"" + std::string(64, 'b') + "...\" (1000 bytes)");
+}
+
+TEST_F(DeckTest, DeckChecksWalltimeFormat) {
+  for (const char* ok : {"none", "00:00:01", "1:30:00", "23:50:00", "99999:59:59"})
+    EXPECT_EQ(load_deck(write("ok.toml", std::string(kMinimal) + "walltime = \"" + ok + "\"\n")).run.walltime, ok);
+  for (const char* bad : {"25 hours", "00:00:00", "12:60:00", "12:00:60", "-1:00:00", "+1:00:00", " 1:00:00",
+                          "1:00:00 ", "12:5:00", "12:00", "100000:00:00", "1193046:28:16", "NONE"}) {
+    const InputError e = fails(std::string(kMinimal) + "walltime = \"" + bad + "\"\n");
+    EXPECT_EQ(e.line(), 13) << bad;
+    EXPECT_EQ(e.problem(), std::string("run.walltime is \"") + bad + "\"");
+    EXPECT_NE(e.expected().find("\"HH:MM:SS\""), std::string::npos) << e.expected();
+  }
+  const InputError set = fails(kMinimal, {"run.walltime=\"1:2:3\""});
+  EXPECT_EQ(set.where(), "--set run.walltime=\"1:2:3\"");
+}
+
+TEST_F(DeckTest, DeckRejectsDensityThatMakesAnInfiniteBox) {
+  const InputError e = fails(replace(kMinimal, "box = [10.0, 20.0, 30.0]", "density = 1e-320"));
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_NE(e.problem().find("infinite"), std::string::npos) << e.problem();
+}
+
 TEST_F(DeckTest, DeckRejectsMissingDeckFile) {
   const std::string path = (dir_ / "absent.toml").string();
   try {
