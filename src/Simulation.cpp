@@ -491,6 +491,7 @@ void Simulation::run() {
   const std::int64_t every = cfg_.output.checkpoint_every;
   const std::int64_t frames = cfg_.output.trajectory_every;
   double step_started = MPI_Wtime();
+  stop_at_step_boundaries();
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
     if (interacting())
       md_step(step);

@@ -31,8 +31,18 @@ extern "C" void on_crash(int signo) {
   raise(signo);
 }
 
+volatile std::sig_atomic_t g_in_step_loop = 0;
+
 extern "C" void on_stop_signal(int signo) {
   if (signo == SIGINT && ++g_interrupts >= 2) _exit(130);  // async-signal-safe: impatient user
+  if (!g_in_step_loop) {
+    // Still setting up (reading, placing particles): nothing to save, and
+    // no step boundary may come soon. End now.
+    const char msg[] = "strata: stopped by a signal before the first step; nothing was saved\n";
+    ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(128 + signo);
+  }
   if (g_signal == 0) g_signal = signo;
 }
 }  // namespace
@@ -53,6 +63,8 @@ void install_crash_reporter(int rank) {
   sa.sa_flags = SA_RESETHAND;
   for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) sigaction(s, &sa, &g_previous[s]);
 }
+
+void stop_at_step_boundaries() { g_in_step_loop = 1; }
 
 int pending_stop_signal() { return g_signal; }
 

@@ -7,6 +7,10 @@
 namespace strata {
 
 void install_stop_handlers();
+// Until this is called (by the driver, as its step loop begins), a stop
+// signal ends the process at once: during set-up there is nothing to save
+// and the next step boundary may be far away.
+void stop_at_step_boundaries();
 // The first stop signal received by this process, or 0.
 int pending_stop_signal();
 const char* signal_name(int signo);

@@ -78,14 +78,10 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
     cfg.key_lines["output.dir"] = 0;
   }
   if (cfg.run.walltime != "none") {
-    int h = 0, m = 0, sec = 0;
-    char tail = 0;
-    if (std::sscanf(cfg.run.walltime.c_str(), "%d:%d:%d%c", &h, &m, &sec, &tail) != 3 || h < 0 || m < 0 || m > 59 ||
-        sec < 0 || sec > 59 || h * 3600 + m * 60 + sec == 0)
-      throw strata::InputError(cfg.deck_path, line_of(cfg, "run.walltime"),
-                               "run.walltime is \"" + cfg.run.walltime + "\"",
-                               "\"HH:MM:SS\" (e.g. \"23:50:00\") or \"none\"");
-    cfg.run.walltime_seconds = h * 3600.0 + m * 60.0 + sec;
+    // The deck checked the form (H:MM:SS, hours up to 99999).
+    long long h = 0, m = 0, sec = 0;
+    std::sscanf(cfg.run.walltime.c_str(), "%lld:%lld:%lld", &h, &m, &sec);
+    cfg.run.walltime_seconds = static_cast<double>(h * 3600 + m * 60 + sec);
   }
   if (cfg.output.trajectory_deflate > 9)
     throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_deflate"),
@@ -98,7 +94,14 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
                              "output.trajectory_fields asks for \"force\" but there is no interaction",
                              "\"force\" only with interaction.type = \"lj\"");
   if (cfg.particles.placement == strata::Placement::File) {
-    const strata::H5mdInfo info = strata::read_h5md_info(cfg.particles.file);
+    strata::H5mdInfo info;
+    try {
+      info = strata::read_h5md_info(cfg.particles.file);
+    } catch (const strata::InputError& e) {
+      // Name the deck line that asked for the file, too.
+      throw strata::InputError(cfg.deck_path, line_of(cfg, "particles.file"),
+                               "particles.file '" + cfg.particles.file + "': " + e.problem(), e.expected());
+    }
     if (cfg.particles.count > 0 && cfg.particles.count != info.count) {
       const auto it = cfg.key_lines.find("particles.count");
       throw strata::InputError(cfg.deck_path, it == cfg.key_lines.end() ? 0 : it->second,
