@@ -181,6 +181,7 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
   // Ghosts from the left neighbour first, then from the right: a fixed order.
   const std::size_t first = p.size;
   p.reserve_ghost_rows(first + left_.received + right_.received);
+  if (newton_) p.reserve_force_rows(first + right_.received);
   const auto pos = p.position;
   const auto spc = p.species;
   auto unpack = [&](const Kokkos::View<double*, MemSpace>& buf, std::size_t count, std::size_t row0) {

@@ -1,5 +1,7 @@
 #include "kernels/LennardJones.hpp"
 
+#include <algorithm>
+
 namespace strata {
 
 namespace {
@@ -62,9 +64,11 @@ struct LjForce {
 PairSums compute_lj_forces(const Particles& p, const NeighborList& list, const PairTable& table, bool with_sums) {
   const int n = static_cast<int>(p.size);
   auto force = p.force;  // non-const: contribute() writes through it
-  // Ghost rows too: those of other ranks' particles collect reactions.
+  // Ghost rows with force rows too: those of other ranks' particles collect
+  // reactions (periodic images have none; their reactions go to the source).
+  const int rows = static_cast<int>(std::min(p.size + p.ghosts, static_cast<std::size_t>(force.extent(0))));
   Kokkos::parallel_for(
-      "LennardJones::zero", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(p.size + p.ghosts)),
+      "LennardJones::zero", Kokkos::RangePolicy<ExecSpace>(0, rows),
       KOKKOS_LAMBDA(const int i) {
         force(i, 0) = 0.0;
         force(i, 1) = 0.0;

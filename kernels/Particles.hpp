@@ -82,15 +82,18 @@ struct Particles {
     if (with_force_) grow(force, n, cap);
   }
 
-  // Make room for rows [0, n) of the views ghosts use (position, species,
-  // and force: a ghost row collects the reactions of the pairs this rank
-  // computes for it, which go home by reverse communication), keeping their
-  // contents; the other views stay sized for owned rows.
+  // Make room for rows [0, n) of the views ghosts use (position, species),
+  // keeping their contents; the other views stay sized for owned rows.
   void reserve_ghost_rows(std::size_t n) {
     const std::size_t cap = n + n / 8 + 64;
     grow(position, n, cap);
     grow(species, n, cap);
-    if (with_force_) grow(force, n, cap);
+  }
+  // Force rows [0, n): the ghost rows of other ranks' particles collect the
+  // reactions of the pairs this rank computes for them (sent home by
+  // HaloExchange::reverse_forces); periodic images need none.
+  void reserve_force_rows(std::size_t n) {
+    if (with_force_) grow(force, n, n + n / 8 + 64);
   }
 
  private:
