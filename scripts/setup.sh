@@ -24,15 +24,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 SANITIZE=${STRATA_SANITIZE:-OFF}
+FLAGS=()
 if [ "$SANITIZE" = ON ]; then
   BUILD=${STRATA_BUILD_DIR:-build-sanitize}
   TYPE=RelWithDebInfo
+  # -O1: instrumented code compiles in half the time of -O2 and runs nearly
+  # as fast; -g1: line tables, all that sanitizer stack traces need.
+  FLAGS=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 else
   BUILD=${STRATA_BUILD_DIR:-build}
   TYPE=Release
 fi
 JOBS=${STRATA_JOBS:-$(nproc)}
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE="$TYPE" -DSTRATA_SANITIZE="$SANITIZE" >"$BUILD.cmake.log" 2>&1 ||
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE="$TYPE" -DSTRATA_SANITIZE="$SANITIZE" "${FLAGS[@]}" >"$BUILD.cmake.log" 2>&1 ||
   { cat "$BUILD.cmake.log"; exit 1; }
 cmake --build "$BUILD" -j "$JOBS"
 echo "setup: built $BUILD/strata"
