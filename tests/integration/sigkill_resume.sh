@@ -46,6 +46,7 @@ attempt() {
     args+=(--overwrite)  # killed before its first checkpoint: start over
   fi
   ATTEMPT=$((ATTEMPT + 1))
+  : >"$WORK/attempt-$ATTEMPT.log"  # exists before the background launch opens it
   env "$@" setsid "$MPIRUN" -q --oversubscribe -np 2 "$STRATA" "${args[@]}" >"$WORK/attempt-$ATTEMPT.log" 2>&1 &
   PID=$!
 }
@@ -80,7 +81,7 @@ r = random.Random(20261122)
 steps = sorted(r.sample(range(120, 590), 10))
 print('\n'.join('%d %.3f' % (s, r.uniform(0.0, 0.25)) for s in steps))")
 # The step this attempt has reached, from its own progress lines.
-last_step() { sed -n 's|^step *\([0-9]*\)/.*|\1|p' "$WORK/attempt-$ATTEMPT.log" | tail -1; }
+last_step() { sed -n 's|^step *\([0-9]*\)/.*|\1|p' "$WORK/attempt-$ATTEMPT.log" 2>/dev/null | tail -1 || true; }
 for moment in "${moments[@]}"; do
   read -r target delay <<<"$moment"
   [ ! -e "$out/final.h5" ] || break
