@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -25,6 +24,7 @@
 #include "src/Failure.hpp"
 #include "src/FaultInjection.hpp"
 #include "src/InputError.hpp"
+#include "src/KokkosSession.hpp"
 #include "src/Plan.hpp"
 #include "src/Simulation.hpp"
 #include "src/StopSignals.hpp"
@@ -56,14 +56,7 @@ int collective_check(MPI_Comm comm, F&& check) {
   return kExitInput;
 }
 
-std::string version_string() {
-  unsigned h5maj = 0, h5min = 0, h5rel = 0;
-  H5get_libversion(&h5maj, &h5min, &h5rel);
-  return std::string("strata ") + STRATA_VERSION + " (Kokkos " + std::to_string(KOKKOS_VERSION / 10000) + "." +
-         std::to_string(KOKKOS_VERSION / 100 % 100) + "." + std::to_string(KOKKOS_VERSION % 100) + " " +
-         Kokkos::DefaultExecutionSpace::name() + ", HDF5 " + std::to_string(h5maj) + "." + std::to_string(h5min) +
-         "." + std::to_string(h5rel) + ")";
-}
+std::string version_string() { return std::string("strata ") + STRATA_VERSION + " (" + strata::backend_description() + ")"; }
 
 int line_of(const strata::Config& cfg, const std::string& key) {
   const auto it = cfg.key_lines.find(key);
@@ -162,8 +155,9 @@ std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std:
   return path;
 }
 
-int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::string>& sets,
-                const std::string& output, bool overwrite, const std::string& restart) {
+int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::string& deck,
+                const std::vector<std::string>& sets, const std::string& output, bool overwrite,
+                const std::string& restart) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -207,6 +201,11 @@ int run_command(MPI_Comm comm, const std::string& deck, const std::vector<std::s
   // log.txt; a resumed run adds to the log of the run it continues.
   strata::runlog::open(comm, cfg.output.dir, !restart_path.empty());
   strata::runlog::say(version_string());
+  // What the backend said while starting (held back so that input errors
+  // stay one line), and whether its threads have cores to run on.
+  if (rank == 0)
+    for (const auto& note : kokkos.backend_notes()) strata::runlog::warn("Kokkos: " + note);
+  if (const std::string w = strata::thread_binding_warning(comm); !w.empty()) strata::runlog::warn(w);
   for (const auto& w : restart_warnings) strata::runlog::error(w);
   try {
     strata::arm_fault_injection(rank);
@@ -250,7 +249,7 @@ int validate_command(MPI_Comm comm, const std::string& deck, const std::vector<s
   return kExitOk;
 }
 
-int dispatch(int argc, char** argv) {
+int dispatch(const strata::KokkosSession& kokkos, int argc, char** argv) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   CLI::App app{"Strata: slab-decomposed particle simulator (MPI + Kokkos + HDF5)", "strata"};
@@ -285,7 +284,7 @@ int dispatch(int argc, char** argv) {
     return kExitInput;
   }
 
-  if (run->parsed()) return run_command(MPI_COMM_WORLD, deck, sets, output, overwrite, restart);
+  if (run->parsed()) return run_command(MPI_COMM_WORLD, kokkos, deck, sets, output, overwrite, restart);
   return validate_command(MPI_COMM_WORLD, deck, sets, validate_ranks);
 }
 
@@ -302,8 +301,8 @@ int main(int argc, char** argv) {
   kokkos_args.push_back(nullptr);
   int status = kExitOk;
   {
-    Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
-    status = dispatch(static_cast<int>(strata_args.size()), strata_args.data());
+    const strata::KokkosSession kokkos(kokkos_argc, kokkos_args.data());
+    status = dispatch(kokkos, static_cast<int>(strata_args.size()), strata_args.data());
   }
   // HDF5 shuts down here, while MPI is whole, rather than from inside
   // MPI_Finalize: after a failed write (disk full) closing what is left of
