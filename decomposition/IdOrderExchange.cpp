@@ -88,7 +88,7 @@ void IdOrderExchange::plan(const Particles& p) {
   Kokkos::parallel_for(
       "IdOrderExchange::count", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t i) {
         const std::int64_t key = (id(i) / span) * P + (id(i) % span) / m;
-        Kokkos::atomic_increment(&counts(key));
+        Kokkos::atomic_add(&counts(key), std::int64_t{1});
       });
   auto h_counts = Kokkos::create_mirror_view(counts);
   Kokkos::deep_copy(h_counts, counts);

@@ -44,7 +44,7 @@ void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& 
         c = c < 0 ? 0 : (c >= c2 ? c2 - 1 : c);
         const int cell = (c * c1 + b) * c0 + a;
         row_cell(i) = cell;
-        Kokkos::atomic_increment(&count(cell));
+        Kokkos::atomic_add(&count(cell), 1);
       });
   Kokkos::parallel_scan(
       "NeighborList::cell_offsets", Kokkos::RangePolicy<ExecSpace>(0, ncell),
