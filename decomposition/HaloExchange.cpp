@@ -42,8 +42,8 @@ std::size_t select_rows(const Vec3View& position, std::size_t n, int axis, Kokko
 
 }  // namespace
 
-HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width)
-    : comm_(comm), layout_(layout), width_(width) {
+HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware)
+    : comm_(comm), layout_(layout), width_(width), gpu_aware_(gpu_aware) {
   MPI_Comm_rank(comm_, &rank_);
   const int P = layout_.ranks();
   for (int r = 0; r < P; ++r)
@@ -111,8 +111,8 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
   }
   // A rebuild also ships species (4 doubles per ghost); an update positions only.
   const int per = rebuild ? 4 : 3;
-  ensure(send_left_, left_.count * per, "halo_send_left");
-  ensure(send_right_, right_.count * per, "halo_send_right");
+  send_left_.reserve(left_.count * per);
+  send_right_.reserve(right_.count * per);
   const auto position = p.position;
   const auto species = p.species;
   auto pack = [&](const Face& face, const Kokkos::View<double*, MemSpace>& buf) {
@@ -125,9 +125,8 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
           if (per == 4) buf(k * per + 3) = static_cast<double>(species(i));
         });
   };
-  pack(left_, send_left_);
-  pack(right_, send_right_);
-  Kokkos::fence();
+  pack(left_, send_left_.device());
+  pack(right_, send_right_.device());
 
   std::array<MPI_Request, 4> req;
   const double t0 = MPI_Wtime();
@@ -147,16 +146,8 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
         stats.bytes += sizeof(long long);
       }
   }
-  ensure(recv_left_, left_.received * per, "halo_recv_left");
-  ensure(recv_right_, right_.received * per, "halo_recv_right");
-
-  using Range = std::pair<std::size_t, std::size_t>;
-  auto h_send_left = Kokkos::create_mirror_view(Kokkos::subview(send_left_, Range(0, left_.count * per)));
-  auto h_send_right = Kokkos::create_mirror_view(Kokkos::subview(send_right_, Range(0, right_.count * per)));
-  auto h_recv_left = Kokkos::create_mirror_view(Kokkos::subview(recv_left_, Range(0, left_.received * per)));
-  auto h_recv_right = Kokkos::create_mirror_view(Kokkos::subview(recv_right_, Range(0, right_.received * per)));
-  Kokkos::deep_copy(h_send_left, Kokkos::subview(send_left_, Range(0, left_.count * per)));
-  Kokkos::deep_copy(h_send_right, Kokkos::subview(send_right_, Range(0, right_.count * per)));
+  recv_left_.reserve(left_.received * per);
+  recv_right_.reserve(right_.received * per);
   int n = 0;
   auto post = [&](bool recv, double* buf, std::size_t count, int peer, int tag) {
     if (count == 0 || peer == MPI_PROC_NULL) return;
@@ -169,14 +160,14 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
       stats.bytes += count * per * sizeof(double);
     }
   };
-  post(true, h_recv_left.data(), left_.received, left_.peer, kTagDataRightward);
-  post(true, h_recv_right.data(), right_.received, right_.peer, kTagDataLeftward);
-  post(false, h_send_left.data(), left_.count, left_.peer, kTagDataLeftward);
-  post(false, h_send_right.data(), right_.count, right_.peer, kTagDataRightward);
+  post(true, recv_left_.receive(gpu_aware_), left_.received, left_.peer, kTagDataRightward);
+  post(true, recv_right_.receive(gpu_aware_), right_.received, right_.peer, kTagDataLeftward);
+  post(false, send_left_.send(left_.count * per, gpu_aware_), left_.count, left_.peer, kTagDataLeftward);
+  post(false, send_right_.send(right_.count * per, gpu_aware_), right_.count, right_.peer, kTagDataRightward);
   MPI_Waitall(n, req.data(), MPI_STATUSES_IGNORE);
   stats.wait_seconds += MPI_Wtime() - t0;
-  Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, left_.received * per)), h_recv_left);
-  Kokkos::deep_copy(Kokkos::subview(recv_right_, Range(0, right_.received * per)), h_recv_right);
+  recv_left_.arrived(left_.received * per, gpu_aware_);
+  recv_right_.arrived(right_.received * per, gpu_aware_);
 
   // Ghosts from the left neighbour first, then from the right: a fixed order.
   const std::size_t first = p.size;
@@ -191,8 +182,8 @@ void HaloExchange::exchange_slab_axis(Particles& p, bool rebuild, CommStats& sta
           if (per == 4) spc(row0 + k) = static_cast<int>(buf(k * per + 3));
         });
   };
-  unpack(recv_left_, left_.received, first);
-  unpack(recv_right_, right_.received, first + left_.received);
+  unpack(recv_left_.device(), left_.received, first);
+  unpack(recv_right_.device(), right_.received, first + left_.received);
   p.ghosts = left_.received + right_.received;
 }
 
@@ -202,38 +193,34 @@ void HaloExchange::reverse_forces(Particles& p, CommStats& stats) {
   // particles, in the order it exported them (its left_.rows); images of
   // them passed their reactions on to these rows in the kernel.
   const std::size_t n_back = right_.received, n_in = left_.count;
-  ensure(send_right_, n_back * 3, "halo_send_right");
-  ensure(recv_left_, n_in * 3, "halo_recv_left");
+  send_right_.reserve(n_back * 3);
+  recv_left_.reserve(n_in * 3);
   const auto force = p.force;
-  const auto out = send_right_;
+  const auto out = send_right_.device();
   const std::size_t first = p.size;
   Kokkos::parallel_for(
       "HaloExchange::pack_forces", Kokkos::RangePolicy<ExecSpace>(0, n_back), KOKKOS_LAMBDA(const std::size_t k) {
         for (int d = 0; d < 3; ++d) out(k * 3 + d) = force(first + k, d);
       });
-  Kokkos::fence();
-  using Range = std::pair<std::size_t, std::size_t>;
-  auto h_send = Kokkos::create_mirror_view(Kokkos::subview(send_right_, Range(0, n_back * 3)));
-  auto h_recv = Kokkos::create_mirror_view(Kokkos::subview(recv_left_, Range(0, n_in * 3)));
-  Kokkos::deep_copy(h_send, Kokkos::subview(send_right_, Range(0, n_back * 3)));
   std::array<MPI_Request, 2> req;
   int n = 0;
   const double t0 = MPI_Wtime();
   if (n_in > 0 && left_.peer != MPI_PROC_NULL)
-    MPI_Irecv(h_recv.data(), static_cast<int>(n_in * 3), MPI_DOUBLE, left_.peer, kTagForceRightward, comm_, &req[n++]);
+    MPI_Irecv(recv_left_.receive(gpu_aware_), static_cast<int>(n_in * 3), MPI_DOUBLE, left_.peer, kTagForceRightward,
+              comm_, &req[n++]);
   if (n_back > 0 && right_.peer != MPI_PROC_NULL) {
-    MPI_Isend(h_send.data(), static_cast<int>(n_back * 3), MPI_DOUBLE, right_.peer, kTagForceRightward, comm_,
-              &req[n++]);
+    MPI_Isend(send_right_.send(n_back * 3, gpu_aware_), static_cast<int>(n_back * 3), MPI_DOUBLE, right_.peer,
+              kTagForceRightward, comm_, &req[n++]);
     stats.messages += 1;
     stats.bytes += n_back * 3 * sizeof(double);
   }
   MPI_Waitall(n, req.data(), MPI_STATUSES_IGNORE);
   stats.wait_seconds += MPI_Wtime() - t0;
-  Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, n_in * 3)), h_recv);
+  recv_left_.arrived(n_in * 3, gpu_aware_);
   // An exported row appears once in the export list: no two k add to the
   // same row, so no atomics are needed.
   const auto rows = left_.rows;
-  const auto in = recv_left_;
+  const auto in = recv_left_.device();
   Kokkos::parallel_for(
       "HaloExchange::add_forces", Kokkos::RangePolicy<ExecSpace>(0, n_in), KOKKOS_LAMBDA(const std::size_t k) {
         const int i = rows(k);

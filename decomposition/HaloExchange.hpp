@@ -27,6 +27,7 @@
 #include <mpi.h>
 
 #include "decomposition/CommStats.hpp"
+#include "decomposition/MessageBuffer.hpp"
 #include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
 
@@ -34,7 +35,8 @@ namespace strata {
 
 class HaloExchange {
  public:
-  HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width);
+  // gpu_aware: hand MPI device pointers (decomposition/DeviceMpi.hpp).
+  HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware = false);
 
   // Collective. Rebuilds the ghost rows of p (p.ghosts) and the export lists.
   void build(Particles& p, CommStats& stats);
@@ -52,7 +54,8 @@ class HaloExchange {
   // force kernel use it to compute every pair once.
   const Kokkos::View<int*, MemSpace>& reaction() const { return reaction_; }
 
- private:
+  // Internal steps of the public calls above, not for callers: public only
+  // because CUDA forbids device lambdas in private member functions.
   struct Face {
     Kokkos::View<int*, MemSpace> rows;  // exported rows
     std::size_t count = 0;
@@ -69,6 +72,8 @@ class HaloExchange {
   void exchange_slab_axis(Particles& p, bool rebuild, CommStats& stats);
   void add_images(Particles& p, int axis, Images& images, bool rebuild);
 
+ private:
+
   MPI_Comm comm_;
   int rank_;
   SlabLayout layout_;
@@ -76,7 +81,9 @@ class HaloExchange {
   Face left_, right_;
   Images images_[3];
   bool newton_ = true;  // P >= 2: ghosts from the high side only, reactions sent back
-  Kokkos::View<double*, MemSpace> send_left_, send_right_, recv_left_, recv_right_;
+  MessageBuffer<double> send_left_{"halo_send_left"}, send_right_{"halo_send_right"}, recv_left_{"halo_recv_left"},
+      recv_right_{"halo_recv_right"};
+  bool gpu_aware_ = false;
   Kokkos::View<int*, MemSpace> reaction_;
 };
 

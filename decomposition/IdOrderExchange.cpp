@@ -139,6 +139,28 @@ void IdOrderExchange::plan(const Particles& p) {
   agree(comm_, rank_, ranks_, problem);
 }
 
+namespace {
+
+// stage row j = field row order(from + j), C values per row.
+template <class T, int C, class View>
+struct GatherRows {
+  Kokkos::View<std::size_t*, MemSpace> order;
+  View field;
+  Kokkos::View<T*, MemSpace> stage;
+  std::size_t from;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const std::size_t j) const {
+    const std::size_t i = order(from + j);
+    if constexpr (View::rank == 1) {
+      stage(j) = field(i);
+    } else {
+      for (int c = 0; c < C; ++c) stage(j * C + c) = field(i, c);
+    }
+  }
+};
+
+}  // namespace
+
 template <class T, int C, class View>
 void IdOrderExchange::send_rows(int window, const View& field, std::vector<T>& received) {
   const std::size_t first_bucket = static_cast<std::size_t>(window) * ranks_;
@@ -149,17 +171,8 @@ void IdOrderExchange::send_rows(int window, const View& field, std::vector<T>& r
   // row-major (the file's layout); only they cross to the host.
   Kokkos::View<T*, MemSpace> stage(Kokkos::view_alloc(std::string("IdOrderExchange::stage"), Kokkos::WithoutInitializing),
                                    std::max<std::size_t>(1, k * C));
-  const auto order = order_;
-  const std::size_t from = static_cast<std::size_t>(base);
-  Kokkos::parallel_for(
-      "IdOrderExchange::gather", Kokkos::RangePolicy<ExecSpace>(0, k), KOKKOS_LAMBDA(const std::size_t j) {
-        const std::size_t i = order(from + j);
-        if constexpr (View::rank == 1) {
-          stage(j) = field(i);
-        } else {
-          for (int c = 0; c < C; ++c) stage(j * C + c) = field(i, c);
-        }
-      });
+  Kokkos::parallel_for("IdOrderExchange::gather", Kokkos::RangePolicy<ExecSpace>(0, k),
+                       GatherRows<T, C, View>{order_, field, stage, static_cast<std::size_t>(base)});
   auto h_stage = Kokkos::create_mirror_view(stage);
   Kokkos::deep_copy(h_stage, stage);
 

@@ -20,7 +20,8 @@ void ensure_extent(View& v, std::size_t n, const char* label) {
 
 }  // namespace
 
-Migration::Migration(MPI_Comm comm, const SlabLayout& layout) : comm_(comm), layout_(layout) {
+Migration::Migration(MPI_Comm comm, const SlabLayout& layout, bool gpu_aware)
+    : comm_(comm), layout_(layout), gpu_aware_(gpu_aware) {
   MPI_Comm_rank(comm_, &rank_);
   set_layout(layout);
 }
@@ -90,10 +91,10 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
 
   // 2. Pack each leaver towards its owner: left or right, the shorter way
   //    round on a periodic axis (ties go right, which keeps going right).
-  ensure_extent(send_left_, m * kPacked, "send_left");
-  ensure_extent(send_right_, m * kPacked, "send_right");
-  const auto send_left = send_left_;
-  const auto send_right = send_right_;
+  send_left_.reserve(m * kPacked);
+  send_right_.reserve(m * kPacked);
+  const auto send_left = send_left_.device();
+  const auto send_right = send_right_.device();
   const Particles q = p;
   std::size_t n_left = 0;
   Kokkos::parallel_scan(
@@ -162,18 +163,8 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
 
   const std::size_t r_left = static_cast<std::size_t>(recv_counts[0]);
   const std::size_t r_right = static_cast<std::size_t>(recv_counts[1]);
-  ensure_extent(recv_left_, r_left * kPacked, "recv_left");
-  ensure_extent(recv_right_, r_right * kPacked, "recv_right");
-
-  // MPI sees host memory only: device buffers travel through host mirrors
-  // (the same memory when the default space is host-accessible).
-  using Range = std::pair<std::size_t, std::size_t>;
-  auto h_send_left = Kokkos::create_mirror_view(Kokkos::subview(send_left_, Range(0, n_left * kPacked)));
-  auto h_send_right = Kokkos::create_mirror_view(Kokkos::subview(send_right_, Range(0, n_right * kPacked)));
-  auto h_recv_left = Kokkos::create_mirror_view(Kokkos::subview(recv_left_, Range(0, r_left * kPacked)));
-  auto h_recv_right = Kokkos::create_mirror_view(Kokkos::subview(recv_right_, Range(0, r_right * kPacked)));
-  Kokkos::deep_copy(h_send_left, Kokkos::subview(send_left_, Range(0, n_left * kPacked)));
-  Kokkos::deep_copy(h_send_right, Kokkos::subview(send_right_, Range(0, n_right * kPacked)));
+  recv_left_.reserve(r_left * kPacked);
+  recv_right_.reserve(r_right * kPacked);
 
   int nreq = 0;
   auto post = [&](bool recv, double* buf, std::size_t count, int peer, int tag) {
@@ -188,17 +179,17 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
       stats.particles_migrated += count;
     }
   };
-  post(true, h_recv_left.data(), r_left, left, kTagDataRightward);
-  post(true, h_recv_right.data(), r_right, right, kTagDataLeftward);
-  post(false, h_send_left.data(), n_left, left, kTagDataLeftward);
-  post(false, h_send_right.data(), n_right, right, kTagDataRightward);
+  post(true, recv_left_.receive(gpu_aware_), r_left, left, kTagDataRightward);
+  post(true, recv_right_.receive(gpu_aware_), r_right, right, kTagDataLeftward);
+  post(false, send_left_.send(n_left * kPacked, gpu_aware_), n_left, left, kTagDataLeftward);
+  post(false, send_right_.send(n_right * kPacked, gpu_aware_), n_right, right, kTagDataRightward);
   const double t1 = MPI_Wtime();
   MPI_Waitall(nreq, req.data(), MPI_STATUSES_IGNORE);
   stats.wait_seconds += MPI_Wtime() - t1;
   stats.hops += 1;
 
-  Kokkos::deep_copy(Kokkos::subview(recv_left_, Range(0, r_left * kPacked)), h_recv_left);
-  Kokkos::deep_copy(Kokkos::subview(recv_right_, Range(0, r_right * kPacked)), h_recv_right);
+  recv_left_.arrived(r_left * kPacked, gpu_aware_);
+  recv_right_.arrived(r_right * kPacked, gpu_aware_);
 
   // 5. Append arrivals: from the left first, then from the right (a fixed
   //    order, so the layout in memory is reproducible).
@@ -211,8 +202,8 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
           unpack_particle(q2, first_row + k, &buf(k * kPacked));
         });
   };
-  unpack(recv_left_, r_left, n_keep);
-  unpack(recv_right_, r_right, n_keep + r_left);
+  unpack(recv_left_.device(), r_left, n_keep);
+  unpack(recv_right_.device(), r_right, n_keep + r_left);
   p.size = n_keep + r_left + r_right;
   Kokkos::fence();
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "decomposition/CommStats.hpp"
+#include "decomposition/MessageBuffer.hpp"
 #include "decomposition/ParticlePacking.hpp"
 #include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
@@ -21,7 +22,8 @@ namespace strata {
 
 class Migration {
  public:
-  Migration(MPI_Comm comm, const SlabLayout& layout);
+  // gpu_aware: hand MPI device pointers (decomposition/DeviceMpi.hpp).
+  Migration(MPI_Comm comm, const SlabLayout& layout, bool gpu_aware = false);
 
   // Bring every particle home. `known_leavers` is this rank's count of rows
   // outside its slab if the caller already has it (the propagator counts
@@ -31,12 +33,14 @@ class Migration {
   // Change the layout (e.g. after load balancing); call exchange() next.
   void set_layout(const SlabLayout& layout);
 
- private:
-  static constexpr int kPacked = kPackedDoubles;  // doubles per particle on the wire
-
+  // Internal steps of the public calls above, not for callers: public only
+  // because CUDA forbids device lambdas in private member functions.
   std::size_t count_leavers(const Particles& p, std::size_t begin) const;
   // One round; returns the number of particles this rank received.
   void round(Particles& p, std::size_t begin, std::size_t leavers, CommStats& stats);
+
+ private:
+  static constexpr int kPacked = kPackedDoubles;  // doubles per particle on the wire
 
   MPI_Comm comm_;
   int rank_;
@@ -44,7 +48,9 @@ class Migration {
   Kokkos::View<double*, MemSpace> bounds_;  // layout bounds on the device
   // Reused between steps so a steady trickle of migrants allocates nothing.
   Kokkos::View<std::size_t*, MemSpace> leaver_rows_;
-  Kokkos::View<double*, MemSpace> send_left_, send_right_, recv_left_, recv_right_;
+  MessageBuffer<double> send_left_{"migration_send_left"}, send_right_{"migration_send_right"},
+      recv_left_{"migration_recv_left"}, recv_right_{"migration_recv_right"};
+  bool gpu_aware_ = false;
 };
 
 }  // namespace strata

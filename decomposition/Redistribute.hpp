@@ -11,11 +11,6 @@
 
 namespace strata {
 
-// The capacity particles get at start-up for n live ones: room for a slab's
-// count to fluctuate (~sqrt(n) per step) before migration must reallocate.
-// The same rule as build_initial_particles.
-constexpr std::size_t startup_capacity(std::size_t n) { return n + n / 64 + 1024; }
-
 // Collective over comm; layout.ranks() must equal comm's size. Owners follow
 // SlabLayout::owner on the layout's axis. Rows that stay keep their order
 // and come first; arrivals follow by source rank, each in its source's row

@@ -6,7 +6,7 @@
 
 namespace strata {
 
-SlabLayout SlabLayout::uniform(const SystemConfig& system, int axis, int ranks) {
+SlabLayout SlabLayout::uniform(const SystemBox& system, int axis, int ranks) {
   if (ranks < 1) throw std::invalid_argument("SlabLayout needs at least one rank");
   std::vector<double> b(ranks + 1);
   const double L = system.box[axis];
@@ -15,7 +15,7 @@ SlabLayout SlabLayout::uniform(const SystemConfig& system, int axis, int ranks) 
   return SlabLayout(system, axis, std::move(b));
 }
 
-SlabLayout::SlabLayout(const SystemConfig& system, int axis, std::vector<double> bounds)
+SlabLayout::SlabLayout(const SystemBox& system, int axis, std::vector<double> bounds)
     : system_(system), axis_(axis), bounds_(std::move(bounds)) {
   if (bounds_.size() < 2) throw std::invalid_argument("SlabLayout needs at least two bounds");
   if (!std::is_sorted(bounds_.begin(), bounds_.end()))

@@ -11,16 +11,16 @@
 
 #include "kernels/Particles.hpp"
 #include "kernels/Propagators.hpp"
-#include "src/Config.hpp"
+#include "core/Box.hpp"
 
 namespace strata {
 
 class SlabLayout {
  public:
   // Equal-width slabs along `axis` for `ranks` ranks.
-  static SlabLayout uniform(const SystemConfig& system, int axis, int ranks);
+  static SlabLayout uniform(const SystemBox& system, int axis, int ranks);
   // Slabs with the given P+1 bounds (bounds[0] == 0, bounds[P] == L, non-decreasing).
-  SlabLayout(const SystemConfig& system, int axis, std::vector<double> bounds);
+  SlabLayout(const SystemBox& system, int axis, std::vector<double> bounds);
 
   int ranks() const { return static_cast<int>(bounds_.size()) - 1; }
   int axis() const { return axis_; }
@@ -43,7 +43,7 @@ class SlabLayout {
   BoxGeometry geometry(int r) const;
 
  private:
-  SystemConfig system_;
+  SystemBox system_;
   int axis_;
   std::vector<double> bounds_;
 };

@@ -10,13 +10,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
-#include "src/Config.hpp"
+#include "core/Box.hpp"
 
 namespace strata {
 
@@ -56,8 +56,13 @@ struct CheckpointMeta {
 // Throws std::runtime_error naming the file, with the same message on every
 // rank, if anything fails (unwritable directory, disk full...); earlier
 // checkpoints are untouched then and no temporary file is left.
+//
+// `before_publish(step)`, if given, runs on every rank after the data went
+// out and before the file is renamed into place: the hook through which the
+// tests' fault injection kills a rank mid-write.
 std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const Particles& p,
-                             const CheckpointMeta& meta, int keep);
+                             const CheckpointMeta& meta, int keep,
+                             const std::function<void(std::int64_t)>& before_publish = {});
 
 // Reads and checks the meta; serial HDF5, any rank may call it alone. Checks
 // that the file opens, is a Strata checkpoint of a format version this build
@@ -68,18 +73,17 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
 // format.
 CheckpointMeta read_checkpoint_meta(const std::string& path);
 
-// Collective. The particles this rank owns under `layout` (whose rank count
-// must be comm's size), with spare rows for migration.
-// On as many ranks as wrote the file, rank r first reads exactly the rows
-// rank r wrote, in their order, so with the writing run's layout a restart
-// continues bitwise. Otherwise each rank reads an even contiguous share of
-// the file. Either way the particles are then routed to their owners under
-// `layout` (decomposition/Redistribute.hpp; nothing moves when the layout is
-// the writer's). Verifies the checksum of everything read, agreed over ranks;
+// Collective. This rank's share of the file's particles, with spare rows for
+// migration. On as many ranks as wrote the file, rank r reads exactly the
+// rows rank r wrote, in their order, so with the writing run's layout a
+// restart continues bitwise. Otherwise each rank reads an even contiguous
+// share of the file, and the caller routes the particles to their owners
+// (decomposition/Redistribute.hpp; nothing moves when the layout is the
+// writer's). Verifies the checksum of everything read, agreed over ranks;
 // throws InputError naming the file and the damaged dataset, on every rank
 // alike, for any mismatch or failed read, and for anything
 // read_checkpoint_meta rejects.
-Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const SlabLayout& layout);
+Particles read_checkpoint_rows(MPI_Comm comm, const std::string& path);
 
 // Rank-local (call it on one rank and broadcast the result); never throws.
 // The newest checkpoint in <output_dir>/checkpoints, by step, that

@@ -10,12 +10,11 @@
 #include <stdexcept>
 #include <utility>
 
-#include "decomposition/Redistribute.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
 #include "io/H5Handle.hpp"
 #include "io/RowChecksum.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 namespace {
@@ -64,9 +63,7 @@ class CheckpointFile {
     read_meta_datasets();
   }
 
-  const std::string& path() const { return path_; }
   const CheckpointMeta& meta() const { return meta_; }
-  const std::vector<Recorded>& recorded() const { return recorded_; }
 
   [[noreturn]] void fail(const std::string& what) const { throw InputError(path_, 0, what, expected()); }
 
@@ -425,13 +422,10 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
   return CheckpointFile(path).meta();
 }
 
-Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const SlabLayout& layout) {
+Particles read_checkpoint_rows(MPI_Comm comm, const std::string& path) {
   int rank = 0, P = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &P);
-  if (layout.ranks() != P)
-    throw std::invalid_argument("read_checkpoint_particles: the layout has " + std::to_string(layout.ranks()) +
-                                " slabs but the communicator " + std::to_string(P) + " ranks");
   h5::QuietErrors quiet;
   std::unique_ptr<CheckpointFile> f;
   agree_on_input(comm, path, [&] { f = std::make_unique<CheckpointFile>(path); });
@@ -464,7 +458,6 @@ Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, cons
         f->fail("checksum mismatch in " + r.path + " (the rows rank " + std::to_string(w) + " wrote)");
   }
   f.reset();
-  redistribute(comm, p, layout);
   return p;
 }
 

@@ -12,10 +12,10 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/Version.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
 #include "io/RunLog.hpp"
-#include "src/FaultInjection.hpp"
 #include "io/H5mdFrame.hpp"
 
 namespace strata {
@@ -206,7 +206,8 @@ void rotate(const fs::path& dir, int keep, const std::string& written, std::int6
 }  // namespace
 
 std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const Particles& p,
-                             const CheckpointMeta& meta, int keep) {
+                             const CheckpointMeta& meta, int keep,
+                             const std::function<void(std::int64_t)>& before_publish) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -238,7 +239,7 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
     std::vector<DatasetRecord> records =
         h5::write_frame(ctx, file.get(), p, info, code_version(meta), h5::FrameOptions{true, true});
     write_strata(ctx, file.get(), meta, std::move(records), static_cast<std::int64_t>(p.size));
-    fault_point("checkpoint", meta.step);  // tests only: a crash mid-write
+    if (before_publish) before_publish(meta.step);
     h5::close_file(ctx, file, tmp);
     if (rank == 0) {
       error = publish(tmp, final_path, dir, dir_created, renamed);

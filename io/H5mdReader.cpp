@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "io/H5Handle.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 namespace {

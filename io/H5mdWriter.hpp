@@ -8,7 +8,7 @@
 #include <string>
 
 #include "kernels/Particles.hpp"
-#include "src/Config.hpp"
+#include "core/Box.hpp"
 
 namespace strata {
 

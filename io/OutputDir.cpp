@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 

@@ -1,3 +1,4 @@
+#include "core/Version.hpp"
 #include "io/TrajectoryWriter.hpp"
 
 #include <hdf5.h>

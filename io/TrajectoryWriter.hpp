@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "kernels/Particles.hpp"
-#include "src/Config.hpp"
+#include "core/Box.hpp"
 
 namespace strata {
 

@@ -95,10 +95,10 @@ void fill_sites(const GeneratedPlacement& g, const Site& site, Particles& p) {
 
 template <class F>
 auto with_site(const GeneratedPlacement& g, F&& f) {
-  if (g.kind == Placement::Uniform) {
+  if (g.kind == Lattice::Uniform) {
     return f(UniformSite{{g.box[0], g.box[1], g.box[2]}, g.seed});
   }
-  const int basis = g.kind == Placement::Fcc ? 4 : 1;
+  const int basis = g.kind == Lattice::Fcc ? 4 : 1;
   const std::int64_t cells = lattice_cells_per_axis(g.kind, g.count);
   LatticeSite site{basis, cells, {}};
   for (int d = 0; d < 3; ++d) site.a[d] = g.box[d] / static_cast<double>(cells);
@@ -107,9 +107,9 @@ auto with_site(const GeneratedPlacement& g, F&& f) {
 
 }  // namespace
 
-std::int64_t lattice_cells_per_axis(Placement kind, std::int64_t count) {
-  if (kind == Placement::Uniform || kind == Placement::File) return 0;
-  const std::int64_t basis = kind == Placement::Fcc ? 4 : 1;
+std::int64_t lattice_cells_per_axis(Lattice kind, std::int64_t count) {
+  if (kind == Lattice::Uniform) return 0;
+  const std::int64_t basis = kind == Lattice::Fcc ? 4 : 1;
   auto sites = [basis](std::int64_t n) { return n * n * n * basis; };
   auto n = static_cast<std::int64_t>(std::cbrt(static_cast<double>(count) / static_cast<double>(basis)));
   while (sites(n) < count) ++n;

@@ -13,12 +13,15 @@
 
 #include "kernels/Particles.hpp"
 #include "kernels/Species.hpp"
-#include "src/Config.hpp"
 
 namespace strata {
 
+// Generated placements: uniform random, or the sites of a simple-cubic or
+// face-centred-cubic lattice filling the box.
+enum class Lattice { Uniform, SimpleCubic, Fcc };
+
 struct GeneratedPlacement {
-  Placement kind;          // Uniform, SimpleCubic or Fcc
+  Lattice kind;
   std::int64_t count;      // N
   std::array<double, 3> box;
   std::uint64_t seed;
@@ -28,7 +31,7 @@ struct GeneratedPlacement {
 };
 
 // Cells per axis of the lattice used for `count` sites (0 for Uniform).
-std::int64_t lattice_cells_per_axis(Placement kind, std::int64_t count);
+std::int64_t lattice_cells_per_axis(Lattice kind, std::int64_t count);
 
 // Number of particles the placement puts in [lo, hi).
 std::size_t count_generated(const GeneratedPlacement& g);

@@ -136,6 +136,16 @@ struct BrownianForceStep {
   }
 };
 
+// At a rebuild: remember where each owned row is, for moved_sq().
+struct RecordBuildPositions {
+  Vec3View position;
+  FloatVec3View since_build;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const std::size_t i) const {
+    for (int d = 0; d < 3; ++d) since_build(i, d) = static_cast<float>(position(i, d));
+  }
+};
+
 // At a rebuild: wrap periodic axes (counting images) and count the owned
 // particles now outside the slab, for Migration.
 struct WrapAndCount {

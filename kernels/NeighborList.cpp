@@ -12,28 +12,17 @@ void ensure(View& v, std::size_t n, const char* label) {
   if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 8 + 16);
 }
 
-}  // namespace
-
-void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& box, double range) {
-  // Cells at least half the range wide.
-  for (int d = 0; d < 3; ++d) {
-    const double extent = box.hi[d] - box.lo[d];
-    cells_[d] = std::max(1, static_cast<int>(std::floor(extent / (0.5 * range))));
-    cell_size_[d] = extent / cells_[d];
-  }
-  const int ncell = cells_[0] * cells_[1] * cells_[2];
-  bin_count_ = Kokkos::View<int*, MemSpace>("bin_count", ncell);
-  ensure(bin_offset_, ncell + 1, "bin_offset");
-  ensure(bin_rows_, n_total, "bin_rows");
-  ensure(row_cell_, n_total, "row_cell");
-
-  const int c0 = cells_[0], c1 = cells_[1], c2 = cells_[2];
-  const double lo0 = box.lo[0], lo1 = box.lo[1], lo2 = box.lo[2];
-  const double inv0 = 1.0 / cell_size_[0], inv1 = 1.0 / cell_size_[1], inv2 = 1.0 / cell_size_[2];
-  const auto count = bin_count_;
-  const auto offset = bin_offset_;
-  const auto rows = bin_rows_;
-  const auto row_cell = row_cell_;
+// Sorts rows [0, n_total) into cells: cells[0] x cells[1] x cells[2] cells
+// of width `size` from `lo`, numbered x fastest; rows of cell c end up in
+// rows(offset(c) .. offset(c + 1)), in increasing row order. A free function
+// (not a member) because CUDA allows device lambdas only in public scope.
+void bin_rows(const Vec3View& position, int n_total, const int cells[3], const double lo[3], const double size[3],
+              const Kokkos::View<int*, MemSpace>& count, const Kokkos::View<int*, MemSpace>& offset,
+              const Kokkos::View<int*, MemSpace>& rows, const Kokkos::View<int*, MemSpace>& row_cell) {
+  const int c0 = cells[0], c1 = cells[1], c2 = cells[2];
+  const int ncell = c0 * c1 * c2;
+  const double lo0 = lo[0], lo1 = lo[1], lo2 = lo[2];
+  const double inv0 = 1.0 / size[0], inv1 = 1.0 / size[1], inv2 = 1.0 / size[2];
   Kokkos::parallel_for(
       "NeighborList::assign_cells", Kokkos::RangePolicy<ExecSpace>(0, n_total), KOKKOS_LAMBDA(const int i) {
         int a = static_cast<int>((position(i, 0) - lo0) * inv0);
@@ -75,6 +64,23 @@ void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& 
           rows(b + 1) = v;
         }
       });
+}
+
+}  // namespace
+
+void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& box, double range) {
+  // Cells at least half the range wide.
+  for (int d = 0; d < 3; ++d) {
+    const double extent = box.hi[d] - box.lo[d];
+    cells_[d] = std::max(1, static_cast<int>(std::floor(extent / (0.5 * range))));
+    cell_size_[d] = extent / cells_[d];
+  }
+  const int ncell = cells_[0] * cells_[1] * cells_[2];
+  bin_count_ = Kokkos::View<int*, MemSpace>("bin_count", ncell);
+  ensure(bin_offset_, ncell + 1, "bin_offset");
+  ensure(bin_rows_, n_total, "bin_rows");
+  ensure(row_cell_, n_total, "row_cell");
+  bin_rows(position, n_total, cells_, box.lo, cell_size_, bin_count_, bin_offset_, bin_rows_, row_cell_);
 }
 
 namespace {

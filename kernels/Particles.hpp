@@ -29,6 +29,10 @@ using IntVec3View = Kokkos::View<int* [3], Kokkos::LayoutRight, MemSpace>;
 using IdView = Kokkos::View<std::int64_t*, MemSpace>;
 using IntView = Kokkos::View<int*, MemSpace>;
 
+// The capacity particles get at start-up for n live ones: room for a rank's
+// count to fluctuate (~sqrt(n) per step) before migration must reallocate.
+constexpr std::size_t startup_capacity(std::size_t n) { return n + n / 64 + 1024; }
+
 struct Particles {
   Vec3View position;      // wrapped into the box, [0, L) on periodic axes
   Vec3View velocity;

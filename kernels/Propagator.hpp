@@ -2,14 +2,14 @@
 // The seam between the driver and the per-particle dynamics: a propagator
 // advances the rank's particles by one step and reports how many left the
 // slab. To add one: write its step functor in Propagators.hpp, a class here,
-// and a case in make_propagator() (see ARCHITECTURE.md).
+// and a case in make_propagator() in src/Simulation.cpp (see ARCHITECTURE.md).
 #include <cmath>
 #include <cstdint>
 #include <memory>
 
 #include "kernels/Particles.hpp"
 #include "kernels/Propagators.hpp"
-#include "src/Config.hpp"
+#include "core/Noise.hpp"
 
 namespace strata {
 
@@ -61,21 +61,5 @@ class BrownianPropagator final : public Propagator {
   std::uint64_t seed_;
   Noise noise_;
 };
-
-// The propagator for free particles, or nullptr for the integrators that the
-// driver runs with forces (verlet, langevin).
-inline std::unique_ptr<Propagator> make_propagator(const Config& cfg) {
-  switch (cfg.propagator.kind) {
-    case PropagatorKind::Ballistic:
-      return std::make_unique<BallisticPropagator>(cfg.run.timestep);
-    case PropagatorKind::Brownian:
-      return std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
-                                                  cfg.propagator.noise);
-    case PropagatorKind::Verlet:
-    case PropagatorKind::Langevin:
-      break;  // integrators of interacting particles: see kernels/Integrators.hpp
-  }
-  return nullptr;
-}
 
 }  // namespace strata

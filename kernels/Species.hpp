@@ -4,9 +4,9 @@
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 
-namespace strata {
+#include "core/Species.hpp"
 
-constexpr int kMaxSpecies = 8;
+namespace strata {
 
 struct MassTable {
   double mass[kMaxSpecies];

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/Box.hpp"
+#include "core/Noise.hpp"
+
 namespace strata {
 
-enum class Boundary { Periodic, Reflecting };
 enum class Placement { Uniform, SimpleCubic, Fcc, File };
 // Ballistic and Brownian are free (or, with an interaction, Brownian moves
 // under the forces too); Verlet is velocity-Verlet NVE; Langevin is
@@ -19,14 +21,8 @@ enum class Placement { Uniform, SimpleCubic, Fcc, File };
 enum class PropagatorKind { Ballistic, Brownian, Verlet, Langevin };
 enum class InteractionKind { None, LennardJones };
 enum class Mixing { LorentzBerthelot, Geometric };
-// Distribution of the unit-variance noise xi: uniform (the default of LAMMPS'
-// fix brownian and of HOOMD-blue's BD, several times cheaper) or Gaussian.
-enum class Noise { Uniform, Gaussian };
-
-struct SystemConfig {
-  std::array<double, 3> box{};                  // edge lengths; box spans [0, L) per axis
-  std::array<Boundary, 3> boundary{Boundary::Periodic, Boundary::Periodic, Boundary::Periodic};
-};
+// The box and its boundaries (core/Box.hpp: every layer uses them).
+using SystemConfig = SystemBox;
 
 struct ParticlesConfig {
   std::int64_t count = 0;                       // total number of particles
@@ -73,8 +69,14 @@ struct InteractionConfig {
   int rebuild_check_every = 1;                  // steps between displacement checks (LAMMPS neigh_modify check yes every N)
 };
 
+// Whether messages go to MPI as device pointers (decomposition/DeviceMpi.hpp):
+// off = staged through host memory; auto = device pointers when the MPI
+// library reads device memory; on = device pointers or an input error.
+enum class GpuAwareMpi { Off, Auto, On };
+
 struct DecompositionConfig {
   int axis = 0;                                 // 0 = x, 1 = y, 2 = z: the axis the slabs cut
+  GpuAwareMpi gpu_aware_mpi = GpuAwareMpi::Off;
 };
 
 struct RunConfig {

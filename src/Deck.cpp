@@ -1,6 +1,6 @@
 #include "src/Deck.hpp"
 
-#include "kernels/Species.hpp"
+#include "core/Species.hpp"
 
 #include <toml++/toml.h>
 
@@ -103,6 +103,7 @@ constexpr std::array<Noise, 2> kNoises{Noise::Uniform, Noise::Gaussian};
 constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::SimpleCubic, Placement::Fcc,
                                                Placement::File};
 constexpr std::array<Boundary, 2> kBoundaries{Boundary::Periodic, Boundary::Reflecting};
+constexpr std::array<GpuAwareMpi, 3> kGpuAwareMpi{GpuAwareMpi::Off, GpuAwareMpi::Auto, GpuAwareMpi::On};
 
 const std::vector<Spec>& schema() {
   static const std::vector<Spec> s = {
@@ -174,6 +175,9 @@ const std::vector<Spec>& schema() {
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
+      {"decomposition.gpu_aware_mpi", Kind::Enum, Need::Optional, "\"off\"", "", kAny, {"off", "auto", "on"},
+       "hand MPI device pointers instead of staging messages through host memory",
+       [](Config& c, const Value& v) { c.decomposition.gpu_aware_mpi = kGpuAwareMpi[v.idx[0]]; }},
       {"run.steps", Kind::Int, Need::Required, "", "", kGe0, {}, "step at which the run ends",
        [](Config& c, const Value& v) { c.run.steps = v.i; }},
       {"run.timestep", Kind::Float, Need::Required, "", "tau", kGt0, {}, "time step",

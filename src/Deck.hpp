@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "src/Config.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 

@@ -2,9 +2,11 @@
 
 #include <cmath>
 
+#include "decomposition/Redistribute.hpp"
+#include "io/Checkpoint.hpp"
 #include "io/H5mdReader.hpp"
 #include "kernels/InitialState.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 
@@ -35,13 +37,16 @@ bool needs_force(const Config& cfg) {
 }
 
 void place_generated(const Config& cfg, const SlabLayout& layout, int rank, Particles& p) {
-  GeneratedPlacement g{cfg.particles.placement, cfg.particles.count, cfg.system.box, cfg.run.seed,
+  const Lattice lattice = cfg.particles.placement == Placement::Fcc           ? Lattice::Fcc
+                          : cfg.particles.placement == Placement::SimpleCubic ? Lattice::SimpleCubic
+                                                                              : Lattice::Uniform;
+  GeneratedPlacement g{lattice, cfg.particles.count, cfg.system.box, cfg.run.seed,
                        layout.axis(), layout.lo(rank), layout.hi(rank), composition_of(cfg.species)};
   // The last slab also takes coordinate == L (cannot happen for generated
   // sites, which lie in [0, L), but keeps the rule the same as owner()).
   if (rank == layout.ranks() - 1) g.hi = std::nextafter(layout.hi(rank), INFINITY);
   const std::size_t n = count_generated(g);
-  p.allocate(n + n / 64 + 1024, needs_force(cfg));  // headroom: a slab's count fluctuates by ~sqrt(n) per step
+  p.allocate(startup_capacity(n), needs_force(cfg));  // headroom: a slab's count fluctuates by ~sqrt(n) per step
   fill_generated(g, p);
   p.size = n;
 }
@@ -137,6 +142,12 @@ Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLa
     initialize_velocities(comm, cfg, p);
   }
   Kokkos::fence();
+  return p;
+}
+
+Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const SlabLayout& layout) {
+  Particles p = read_checkpoint_rows(comm, checkpoint);
+  redistribute(comm, p, layout);
   return p;
 }
 

@@ -3,6 +3,8 @@
 // (generated per id, or read from an H5MD file) and initial velocities.
 #include <mpi.h>
 
+#include <string>
+
 #include "decomposition/SlabLayout.hpp"
 #include "kernels/Particles.hpp"
 #include "kernels/Species.hpp"
@@ -16,5 +18,10 @@ Composition composition_of(const SpeciesConfig& species);
 
 // Collective over comm (velocity sums are reduced over ranks).
 Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout);
+
+// Collective over comm: the particles of a checkpoint, each on its owner
+// under `layout` (io/ reads the rows, decomposition/ routes them; nothing
+// moves when `layout` is the one the checkpoint was written with).
+Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const SlabLayout& layout);
 
 }  // namespace strata

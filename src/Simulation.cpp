@@ -1,3 +1,4 @@
+#include "core/Version.hpp"
 #include "src/Simulation.hpp"
 
 #include <fmt/format.h>
@@ -28,7 +29,7 @@
 #include "kernels/Observables.hpp"
 #include "kernels/Propagator.hpp"
 #include "src/FaultInjection.hpp"
-#include "src/Failure.hpp"
+#include "core/Failure.hpp"
 #include "src/StopSignals.hpp"
 #include "src/InitialConditions.hpp"
 #include "src/Interactions.hpp"
@@ -69,6 +70,22 @@ void say_printf(const char* format, Args... args) {
     runlog::say(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
     if (end == std::string::npos) break;
   }
+}
+
+// The propagator for free particles, or nullptr for the integrators that the
+// driver runs with forces (verlet, langevin).
+std::unique_ptr<Propagator> make_propagator(const Config& cfg) {
+  switch (cfg.propagator.kind) {
+    case PropagatorKind::Ballistic:
+      return std::make_unique<BallisticPropagator>(cfg.run.timestep);
+    case PropagatorKind::Brownian:
+      return std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
+                                                  cfg.propagator.noise);
+    case PropagatorKind::Verlet:
+    case PropagatorKind::Langevin:
+      break;  // integrators of interacting particles: see kernels/Integrators.hpp
+  }
+  return nullptr;
 }
 
 struct Reduced {
@@ -183,7 +200,7 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
       options_(options),
       restarted_(restart != nullptr),
       layout_(initial_layout(comm, cfg, restart)),
-      migration_(comm, layout_),
+      migration_(comm, layout_, options.gpu_aware_mpi),
       thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), kThermoColumns, comm_rank(comm) == 0,
               restart ? restart->step : -1),
       out_dir_(cfg.output.dir) {
@@ -192,7 +209,7 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   geom_ = layout_.geometry(rank_);
   masses_ = mass_table(cfg_.species);
   if (restart) {
-    particles_ = read_checkpoint_particles(comm_, options_.restart_path, layout_);
+    particles_ = restore_particles(comm_, options_.restart_path, layout_);
     first_step_ = restart->step;
   } else {
     particles_ = build_initial_particles(comm_, cfg_, layout_);
@@ -214,7 +231,7 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
     particles_.enable_force();
     pairs_ = make_pair_table(cfg_);
     skin_ = cfg_.interaction.skin;
-    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_);
+    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_, options_.gpu_aware_mpi);
   } else {
     propagator_ = make_propagator(cfg_);
   }
@@ -268,12 +285,8 @@ void Simulation::rebuild() {
   if (since_build_.extent(0) < particles_.size)
     since_build_ = FloatVec3View(Kokkos::view_alloc(std::string("since_build"), Kokkos::WithoutInitializing),
                                  particles_.size + particles_.size / 8 + 64);
-  const auto from = particles_.position;
-  const auto to = since_build_;
-  Kokkos::parallel_for(
-      "CopySinceBuild", Kokkos::RangePolicy<ExecSpace>(0, particles_.size), KOKKOS_LAMBDA(const std::size_t i) {
-        for (int d = 0; d < 3; ++d) to(i, d) = static_cast<float>(from(i, d));
-      });
+  Kokkos::parallel_for("RecordBuildPositions", Kokkos::RangePolicy<ExecSpace>(0, particles_.size),
+                       RecordBuildPositions{particles_.position, since_build_});
   const int axis = layout_.axis();
   const double w = halo_->width();
   BinningBox box{};
@@ -577,7 +590,8 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
   meta.integrator["neighbor_builds"] = static_cast<double>(rebuilds_);
   try {
     status_.last_checkpoint =
-        write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep));
+        write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep),
+                         [](std::int64_t s) { fault_point("checkpoint", s); });  // tests only: a crash mid-write
     status_.last_checkpoint_step = step;
   } catch (const std::runtime_error& e) {
     // write_checkpoint fails on every rank alike; earlier checkpoints stand.

@@ -13,6 +13,8 @@ struct RunOptions {
   bool overwrite = false;
   // A checkpoint file to continue from (already checked by main), or empty.
   std::string restart_path;
+  // Hand MPI device pointers (decomposition.gpu_aware_mpi, resolved by main).
+  bool gpu_aware_mpi = false;
 };
 
 // Runs the simulation described by cfg (already validated, output directory

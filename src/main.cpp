@@ -15,15 +15,17 @@
 #include <string>
 #include <vector>
 
+#include "core/Version.hpp"
+#include "decomposition/DeviceMpi.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5Collective.hpp"
 #include "io/H5mdReader.hpp"
 #include "io/OutputDir.hpp"
 #include "io/RunLog.hpp"
 #include "src/Deck.hpp"
-#include "src/Failure.hpp"
+#include "core/Failure.hpp"
 #include "src/FaultInjection.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 #include "src/KokkosSession.hpp"
 #include "src/Plan.hpp"
 #include "src/Simulation.hpp"
@@ -171,8 +173,13 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
                                "one of them: --overwrite would delete the checkpoints");
     cfg = load_config(deck, sets, output);
     strata::check_decomposition(cfg, ranks);
+    if (cfg.decomposition.gpu_aware_mpi == strata::GpuAwareMpi::On && !strata::mpi_reads_device_memory())
+      throw strata::InputError(cfg.deck_path, line_of(cfg, "decomposition.gpu_aware_mpi"),
+                               "decomposition.gpu_aware_mpi is \"on\" but " + strata::mpi_device_memory_support(),
+                               "\"off\" or \"auto\", or an MPI library that reads device memory");
   });
   if (status != kExitOk) return status;
+  const bool gpu_aware = cfg.decomposition.gpu_aware_mpi != strata::GpuAwareMpi::Off && strata::mpi_reads_device_memory();
   if (!restart.empty()) {
     status = collective_check(comm, [&] { restart_path = resolve_restart(comm, cfg, restart, restart_warnings); });
     if (status != kExitOk) {
@@ -206,11 +213,15 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
   if (rank == 0)
     for (const auto& note : kokkos.backend_notes()) strata::runlog::warn("Kokkos: " + note);
   if (const std::string w = strata::thread_binding_warning(comm); !w.empty()) strata::runlog::warn(w);
+  if (cfg.decomposition.gpu_aware_mpi != strata::GpuAwareMpi::Off)
+    strata::runlog::say(std::string("strata: MPI messages ") +
+                        (gpu_aware ? "from device memory (GPU-aware MPI: " : "staged through host memory (") +
+                        strata::mpi_device_memory_support() + ")");
   for (const auto& w : restart_warnings) strata::runlog::error(w);
   try {
     strata::arm_fault_injection(rank);
     strata::install_stop_handlers();
-    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path});
+    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path, gpu_aware});
   } catch (const strata::CollectiveFailure& e) {
     strata::runlog::error(std::string("strata: error: ") + e.what());
     if (rank == 0) strata::mark_run_failed(rank, e.what());

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <string>
 
+#include "decomposition/Redistribute.hpp"
 #include "decomposition/SlabLayout.hpp"
 #include "io/Checkpoint.hpp"
 #include "src/InitialConditions.hpp"
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
 
     MPI_Barrier(MPI_COMM_WORLD);
     t0 = MPI_Wtime();
-    const Particles q = read_checkpoint_particles(MPI_COMM_WORLD, path, layout);
+    Particles q = read_checkpoint_rows(MPI_COMM_WORLD, path);
+    redistribute(MPI_COMM_WORLD, q, layout);
     MPI_Barrier(MPI_COMM_WORLD);
     const double read_s = MPI_Wtime() - t0;
 

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
     cfg.run.seed = 2026;
     const SlabLayout layout = SlabLayout::uniform(cfg.system, 0, P);
     Particles p = build_initial_particles(MPI_COMM_WORLD, cfg, layout);
-    auto propagator = make_propagator(cfg);
+    auto propagator = std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
+                                                           cfg.propagator.noise);
     const BoxGeometry geom = layout.geometry(rank);
     constexpr int kFields = 7;  // position 3, image 3, id: what the naive scheme must ship
     std::vector<double> all(static_cast<std::size_t>(cfg.particles.count) * kFields), mine;

@@ -16,22 +16,33 @@
 #include <string>
 #include <vector>
 
+#include "core/Version.hpp"
+#include "decomposition/Redistribute.hpp"
+#include "decomposition/SlabLayout.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5mdReader.hpp"
 #include "io/H5mdWriter.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 #include "tests/unit/TestParticles.hpp"
 
 namespace strata {
 namespace {
+
+// What a restart does: this rank's share of the file, then every particle
+// to its owner under `layout`.
+Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const SlabLayout& layout) {
+  Particles p = read_checkpoint_rows(comm, path);
+  redistribute(comm, p, layout);
+  return p;
+}
 
 namespace fs = std::filesystem;
 using namespace strata::testing;
 
 const std::array<double, 3> kBox{10.0, 12.5, 7.25};
 
-SystemConfig system_config() {
-  SystemConfig s;
+SystemBox system_config() {
+  SystemBox s;
   s.box = kBox;
   s.boundary = {Boundary::Periodic, Boundary::Reflecting, Boundary::Periodic};
   return s;

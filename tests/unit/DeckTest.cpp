@@ -146,6 +146,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
+                                 "gpu_aware_mpi = \"auto\"\n"
                                  "[run]\n"
                                  "steps = 0\n"
                                  "timestep = 0.002\n"
@@ -197,6 +198,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.interaction.pairs[1].sigma, 0.9);
   EXPECT_LT(c.interaction.pairs[1].cutoff, 0.0);  // not given: the global cutoff
   EXPECT_EQ(c.decomposition.axis, 2);
+  EXPECT_EQ(c.decomposition.gpu_aware_mpi, GpuAwareMpi::Auto);
   EXPECT_EQ(c.run.steps, 0);
   EXPECT_EQ(c.run.timestep, 0.002);
   EXPECT_EQ(c.run.seed, 9007199254740993ull);
@@ -794,7 +796,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 38u);
+  ASSERT_EQ(keys.size(), 39u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {

@@ -16,7 +16,7 @@
 
 #include "io/H5mdReader.hpp"
 #include "io/H5mdWriter.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 
 namespace strata {
 namespace {

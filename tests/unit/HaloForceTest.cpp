@@ -51,7 +51,7 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
   int rank = 0, P = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
-  SystemConfig system;
+  SystemBox system;
   system.box = {12.0, 7.0, 6.5};  // slabs of 3 at 4 ranks, >= cutoff + skin
   const std::array<double, 3> L = system.box;
   PairTable table{};

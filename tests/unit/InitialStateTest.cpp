@@ -10,7 +10,7 @@ using namespace strata;
 
 namespace {
 
-GeneratedPlacement placement(Placement kind, std::int64_t n, double lo, double hi) {
+GeneratedPlacement placement(Lattice kind, std::int64_t n, double lo, double hi) {
   return GeneratedPlacement{kind, n, {8.0, 9.0, 10.0}, 42, 0, lo, hi};
 }
 
@@ -38,15 +38,15 @@ std::vector<std::int64_t> ids_in(const GeneratedPlacement& g) {
 }  // namespace
 
 TEST(InitialState, LatticeUsesTheSmallestCubeOfCellsThatHoldsAllParticles) {
-  EXPECT_EQ(lattice_cells_per_axis(Placement::Fcc, 4 * 10 * 10 * 10), 10);
-  EXPECT_EQ(lattice_cells_per_axis(Placement::Fcc, 4 * 10 * 10 * 10 + 1), 11);
-  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 27), 3);
-  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 28), 4);
-  EXPECT_EQ(lattice_cells_per_axis(Placement::SimpleCubic, 1), 1);
+  EXPECT_EQ(lattice_cells_per_axis(Lattice::Fcc, 4 * 10 * 10 * 10), 10);
+  EXPECT_EQ(lattice_cells_per_axis(Lattice::Fcc, 4 * 10 * 10 * 10 + 1), 11);
+  EXPECT_EQ(lattice_cells_per_axis(Lattice::SimpleCubic, 27), 3);
+  EXPECT_EQ(lattice_cells_per_axis(Lattice::SimpleCubic, 28), 4);
+  EXPECT_EQ(lattice_cells_per_axis(Lattice::SimpleCubic, 1), 1);
 }
 
 TEST(InitialState, SlabsPartitionEveryPlacementWithoutLossOrDuplicates) {
-  for (Placement kind : {Placement::Uniform, Placement::SimpleCubic, Placement::Fcc}) {
+  for (Lattice kind : {Lattice::Uniform, Lattice::SimpleCubic, Lattice::Fcc}) {
     const std::int64_t n = 4 * 5 * 5 * 5 - 3;  // not a full lattice
     // Cut at lattice planes too (8/5 * k for fcc/sc with 5 cells): exact ties.
     const std::vector<double> cuts = {0.0, 1.6, 3.2, 3.3, 6.4, 8.0};
@@ -68,7 +68,7 @@ TEST(InitialState, SlabsPartitionEveryPlacementWithoutLossOrDuplicates) {
 }
 
 TEST(InitialState, FccSitesAreDistinctAtTheExpectedSpacing) {
-  const auto g = GeneratedPlacement{Placement::Fcc, 4 * 27, {6.0, 6.0, 6.0}, 1, 0, 0.0, 7.0};
+  const auto g = GeneratedPlacement{Lattice::Fcc, 4 * 27, {6.0, 6.0, 6.0}, 1, 0, 0.0, 7.0};
   Particles p;
   p.allocate(count_generated(g));
   fill_generated(g, p);
@@ -91,7 +91,7 @@ TEST(InitialState, FccSitesAreDistinctAtTheExpectedSpacing) {
 }
 
 TEST(InitialState, ThermalVelocitiesAreZeroMomentumAtExactTemperature) {
-  auto g = placement(Placement::Uniform, 5000, -1.0, 100.0);
+  auto g = placement(Lattice::Uniform, 5000, -1.0, 100.0);
   Particles p;
   p.allocate(count_generated(g));
   fill_generated(g, p);

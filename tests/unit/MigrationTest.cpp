@@ -22,8 +22,8 @@ int comm_size() {
   return s;
 }
 
-SystemConfig make_box(Boundary slab_axis_boundary) {
-  SystemConfig s;
+SystemBox make_box(Boundary slab_axis_boundary) {
+  SystemBox s;
   s.box = {20.0, 5.0, 7.0};
   s.boundary = {slab_axis_boundary, Boundary::Periodic, Boundary::Reflecting};
   return s;
@@ -37,7 +37,7 @@ struct Expected {
   int img[3];
   int species;
 };
-Expected expected_for(std::int64_t id, const SystemConfig& s, std::uint64_t seed) {
+Expected expected_for(std::int64_t id, const SystemBox& s, std::uint64_t seed) {
   Expected e{};
   const auto w = random_words(seed, static_cast<std::uint64_t>(id), 0, RngStream::InitialPosition);
   for (int d = 0; d < 3; ++d) {
@@ -52,7 +52,7 @@ Expected expected_for(std::int64_t id, const SystemConfig& s, std::uint64_t seed
 
 // Rank r creates ids r, r+P, r+2P, ... (n_global in all), at random places
 // anywhere in the box: most are far from home, many several slabs away.
-Particles scattered_particles(std::int64_t n_global, const SystemConfig& s, std::uint64_t seed) {
+Particles scattered_particles(std::int64_t n_global, const SystemBox& s, std::uint64_t seed) {
   const int r = comm_rank(), P = comm_size();
   std::vector<std::int64_t> ids;
   for (std::int64_t id = r; id < n_global; id += P) ids.push_back(id);
@@ -87,7 +87,7 @@ Particles scattered_particles(std::int64_t n_global, const SystemConfig& s, std:
 
 // Every particle is home, intact, and present exactly once over all ranks.
 void expect_all_home_and_intact(const Particles& p, const SlabLayout& layout, std::int64_t n_global,
-                                const SystemConfig& s, std::uint64_t seed) {
+                                const SystemBox& s, std::uint64_t seed) {
   const int r = comm_rank();
   auto h_pos = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
   auto h_vel = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.velocity);

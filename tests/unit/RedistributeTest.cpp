@@ -15,8 +15,8 @@ namespace {
 
 using namespace strata::testing;
 
-SystemConfig system_config() {
-  SystemConfig s;
+SystemBox system_config() {
+  SystemBox s;
   s.box = {10.0, 12.5, 7.25};
   return s;
 }

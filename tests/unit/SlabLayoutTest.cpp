@@ -5,8 +5,8 @@
 using namespace strata;
 
 namespace {
-SystemConfig box(double L, Boundary b = Boundary::Periodic) {
-  SystemConfig s;
+SystemBox box(double L, Boundary b = Boundary::Periodic) {
+  SystemBox s;
   s.box = {L, 2 * L, 3 * L};
   s.boundary = {b, b, b};
   return s;

@@ -115,10 +115,10 @@ int run(MPI_Comm comm, const Args& a) {
   MPI_Comm_size(comm, &ranks);
   const std::int64_t N = 4 * a.cells * a.cells * a.cells;
   const double L = a.lattice * static_cast<double>(a.cells);
-  SystemConfig system;
+  SystemBox system;
   system.box = {L, L, L};
   const SlabLayout layout = SlabLayout::uniform(system, 0, ranks);
-  GeneratedPlacement g{Placement::Fcc, N, system.box, 1, 0, layout.lo(rank), layout.hi(rank)};
+  GeneratedPlacement g{Lattice::Fcc, N, system.box, 1, 0, layout.lo(rank), layout.hi(rank)};
   const std::size_t n = count_generated(g);
   Particles p;
   p.allocate(n + 1, options_from(a).force);

@@ -1,0 +1,41 @@
+#include "decomposition/DeviceMpi.hpp"
+
+#include <mpi.h>
+#if defined(OPEN_MPI) && OPEN_MPI
+#include <mpi-ext.h>
+#endif
+
+#include <Kokkos_Core.hpp>
+
+#include "kernels/Particles.hpp"
+
+namespace strata {
+
+namespace {
+
+// Device memory that the host can read: Serial and OpenMP.
+constexpr bool kDeviceIsHost = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+
+// -1: the library has no such query; 0 or 1: its answer.
+int library_reads_cuda_memory() {
+#if defined(OMPI_HAVE_MPI_EXT_CUDA) && OMPI_HAVE_MPI_EXT_CUDA
+  return MPIX_Query_cuda_support();
+#else
+  return -1;
+#endif
+}
+
+}  // namespace
+
+bool mpi_reads_device_memory() { return kDeviceIsHost || library_reads_cuda_memory() == 1; }
+
+std::string mpi_device_memory_support() {
+  if (kDeviceIsHost) return "the device memory is host memory";
+  switch (library_reads_cuda_memory()) {
+    case 1: return "this MPI library reports CUDA support (MPIX_Query_cuda_support() = 1)";
+    case 0: return "this MPI library reports no CUDA support (MPIX_Query_cuda_support() = 0)";
+    default: return "this MPI library has no query for CUDA support";
+  }
+}
+
+}  // namespace strata
