@@ -1,9 +1,10 @@
 #include "src/Plan.hpp"
 
+#include <array>
 #include <fmt/format.h>
 
 #include "decomposition/SlabLayout.hpp"
-#include "src/InputError.hpp"
+#include "core/InputError.hpp"
 #include "src/Interactions.hpp"
 
 namespace strata {
@@ -108,7 +109,9 @@ std::string describe_plan(const Config& cfg, int ranks) {
   out += fmt::format("particles    {} ({} placement), number density {:.6g}\n", cfg.particles.count,
                      placement_name(cfg.particles.placement), N / volume);
   out += fmt::format("propagator   {}, timestep {}, steps {}, seed {}\n",
-                     cfg.propagator.kind == PropagatorKind::Brownian ? "brownian" : "ballistic", cfg.run.timestep,
+                     std::array<const char*, 4>{"ballistic", "brownian", "verlet", "langevin"}[static_cast<int>(
+                         cfg.propagator.kind)],
+                     cfg.run.timestep,
                      cfg.run.steps, cfg.run.seed);
   out += fmt::format("decomposition {} slab{} along {}", ranks, ranks == 1 ? "" : "s", "xyz"[axis]);
   if (halo_width(cfg) > 0)
