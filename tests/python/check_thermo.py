@@ -6,8 +6,9 @@
       length, relative to |E|) is below --max-relative, and no row departs
       from E(0) by more than --max-fluctuation (velocity Verlet's bounded
       O(dt^2) error, largest while a lattice start melts).
-  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9
-      the named columns agree row by row (same steps) within rtol.
+  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--through-step S]
+      the named columns agree row by row (same steps, up to step S if given)
+      within rtol.
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
 Prints what it measured; exit 1 on failure.
@@ -37,11 +38,13 @@ def drift(a):
 
 
 def agree(a):
-    ref = rows(a.reference)
+    def upto(r):
+        return [x for x in r if a.through_step is None or x["step"] <= a.through_step]
+    ref = upto(rows(a.reference))
     cols = a.columns.split(",")
     status = 0
     for other in a.others:
-        o = rows(other)
+        o = upto(rows(other))
         if [x["step"] for x in o] != [x["step"] for x in ref]:
             print(f"{other}: steps differ from {a.reference}")
             status = 1
@@ -80,6 +83,7 @@ def main():
     g.add_argument("others", nargs="+")
     g.add_argument("--columns", required=True)
     g.add_argument("--rtol", type=float, required=True)
+    g.add_argument("--through-step", type=float, default=None)
     t = sub.add_parser("temperature")
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Compare Strata final states bitwise, particle by particle (matched by id).
 
-usage: compare_states.py [--ignore-step] REFERENCE.h5 OTHER.h5 [OTHER.h5 ...]
+usage: compare_states.py [--ignore-step] [--rtol R] REFERENCE.h5 OTHER.h5 [OTHER.h5 ...]
 Exit 0 if every OTHER holds exactly the same particles with bitwise-identical
-position, velocity, image and species as REFERENCE; print the differences and
-exit 1 otherwise.
+position, velocity, image and species as REFERENCE (with --rtol: image and
+species identical, position and velocity within R relative to the largest
+magnitude of each field); print the differences and exit 1 otherwise.
 """
 import sys
 
@@ -29,6 +30,11 @@ def load(path):
 def main(argv):
     ignore_step = "--ignore-step" in argv
     argv = [a for a in argv if a != "--ignore-step"]
+    rtol = None
+    if "--rtol" in argv:
+        i = argv.index("--rtol")
+        rtol = float(argv[i + 1])
+        del argv[i:i + 2]
     if len(argv) < 3:
         print(__doc__)
         return 2
@@ -46,6 +52,13 @@ def main(argv):
             continue
         for name in FIELDS:
             a, b = ref[name], other[name]
+            if rtol is not None and name in ("position", "velocity") and a.shape == b.shape:
+                scale = max(float(np.max(np.abs(a))), 1e-300)
+                worst = float(np.max(np.abs(a - b))) / scale if a.size else 0.0
+                print(f"{path}: {name} within {worst:.2e} of {argv[1]} (rtol {rtol:g})")
+                if worst > rtol:
+                    failed = True
+                continue
             # Compare the bytes: bitwise identity, NaN-safe and -0.0-sensitive.
             same = a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
             if not same:
