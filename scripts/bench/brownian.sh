@@ -11,9 +11,17 @@
 #
 #   scripts/bench/brownian.sh            full run (a few minutes)
 #   STEPS_1E6=50 STEPS_1E7=5 scripts/bench/brownian.sh   shorter
+#   STRATA_BUILD_DIR=build-omp LAYOUTS="1x1 1x2 2x1" scripts/bench/brownian.sh
+#       another build (e.g. against a Kokkos with OpenMP: setup.sh is then
+#       not run) and ranks x threads per rank: 1 rank x 2 threads beside
+#       2 ranks x 1 thread. A layout with threads unpins its ranks
+#       (--bind-to none) and pins the threads (OMP_PROC_BIND=spread,
+#       OMP_PLACES=threads); the reference runs on the same ranks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/setup.sh >/dev/null
+BUILD=${STRATA_BUILD_DIR:-build}
+[ "$BUILD" = build ] && scripts/setup.sh >/dev/null
+LAYOUTS=${LAYOUTS:-1x1 2x1}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 PY=/usr/bin/python3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench.XXXXXX")
@@ -24,21 +32,32 @@ NOISES=${NOISES:-uniform gaussian}
 
 field() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))" "$@"; }
 
-printf '%-9s %-6s %-9s %15s %15s %7s %14s %14s %11s %11s\n' particles ranks noise "strata p-st/s" "naive p-st/s" ratio \
+# launch RANKSxTHREADS COMMAND...: mpirun with that many ranks and threads.
+launch() {
+  local np=${1%x*} threads=${1#*x}
+  shift
+  local bind=()
+  [ "$threads" -gt 1 ] && bind=(--bind-to none -x OMP_PROC_BIND=spread -x OMP_PLACES=threads)
+  OMP_NUM_THREADS=$threads OMP_PROC_BIND=spread OMP_PLACES=threads \
+    mpirun -q --oversubscribe -np "$np" -x OMP_NUM_THREADS "${bind[@]}" "$@"
+}
+echo "$("$BUILD/strata" --version)"
+
+printf '%-9s %-6s %-9s %15s %15s %7s %14s %14s %11s %11s\n' particles rk×thr noise "strata p-st/s" "naive p-st/s" ratio \
   "strata B/rk/st" "naive B/rk/st" "strata B/p" "naive B/p"
 for n in 1000000 10000000; do
   L=$("$PY" -c "print(round(($n / 0.5) ** (1 / 3), 6))")
   steps=$STEPS_1E6
   [ "$n" -eq 10000000 ] && steps=$STEPS_1E7
-  for np in 1 2; do
+  for np in $LAYOUTS; do
     # The reference first, then Strata, back to back on the same machine.
-    naive=$(mpirun -q --oversubscribe -np "$np" build/naive_broadcast "$n" "$steps" "$L")
+    naive=$(launch "$np" "$BUILD/naive_broadcast" "$n" "$steps" "$L")
     n_rate=$(sed 's/.*particle_steps_per_s=\([^ ]*\).*/\1/' <<<"$naive")
     n_bytes=$(sed 's/.*bytes_per_rank_step=\([^ ]*\).*/\1/' <<<"$naive")
     n_rss=$(sed 's/.*peak_rss_bytes_total=\([^ ]*\).*/\1/' <<<"$naive")
     for noise in $NOISES; do
       out="$WORK/n$n.np$np.$noise"
-      mpirun -q --oversubscribe -np "$np" build/strata run inputs/brownian.toml --output "$out" \
+      launch "$np" "$BUILD/strata" run inputs/brownian.toml --output "$out" \
         --set particles.count="$n" --set "system.box=[$L, $L, $L]" --set run.steps="$steps" \
         --set output.thermo_every="$steps" --set propagator.noise=\""$noise"\" >"$out.log"
       s_rate=$(field "$out/summary.json" particle_steps_per_s)

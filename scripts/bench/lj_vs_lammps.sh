@@ -18,9 +18,17 @@
 #
 #   scripts/bench/lj_vs_lammps.sh                 full (a few minutes)
 #   STEPS=50 scripts/bench/lj_vs_lammps.sh        shorter
+#   STRATA_BUILD_DIR=build-omp LAYOUTS="1x1 1x2 2x1" scripts/bench/lj_vs_lammps.sh
+#       another Strata build (e.g. against a Kokkos with OpenMP) and its
+#       ranks x threads per rank; LAMMPS (no OpenMP in Debian's build) runs
+#       on as many ranks as Strata uses cores. A layout with threads unpins
+#       its ranks (--bind-to none) and pins the threads (OMP_PROC_BIND=spread,
+#       OMP_PLACES=threads).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/setup.sh >/dev/null
+BUILD=${STRATA_BUILD_DIR:-build}
+[ "$BUILD" = build ] && scripts/setup.sh >/dev/null
+LAYOUTS=${LAYOUTS:-1x1 2x1}
 need=()
 command -v lmp >/dev/null || need+=(lammps)
 [ -x /usr/bin/time ] || need+=(time)
@@ -31,7 +39,8 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 STEPS=${STEPS:-100}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-ljbench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-STRATA=$(pwd)/build/strata
+STRATA=$(pwd)/$BUILD/strata
+echo "$("$STRATA" --version)"
 
 # sum_rss FILE...: total of the per-rank peak RSS (KiB) that GNU time wrote.
 sum_rss() { cat "$@" | awk '/^maxrss_kib=/{split($0, a, "="); s += a[2]} END {print s * 1024}'; }
@@ -66,12 +75,15 @@ IN
   echo "$(/usr/bin/python3 -c "print($atoms * $STEPS / $loop)") $(sum_rss "$dir"/rss.*) $atoms"
 }
 
-strata_point() {  # cells ranks -> "atom-steps/s bytes"  (after lammps_point made the state)
-  local cells=$1 np=$2 dir="$WORK/strata.$1.$2"
+strata_point() {  # cells RANKSxTHREADS lammps-ranks -> "atom-steps/s bytes"  (after lammps_point made the state)
+  local cells=$1 layout=$2 lranks=$3 dir="$WORK/strata.$1.$2"
+  local np=${layout%x*} threads=${layout#*x}
+  local bind=()
+  [ "$threads" -gt 1 ] && bind=(--bind-to none -x OMP_PROC_BIND=spread -x OMP_PLACES=threads)
   mkdir -p "$dir"
   local atoms=$((4 * cells * cells * cells))
   if [ ! -e "$WORK/initial.$cells.h5" ]; then
-    /usr/bin/python3 tests/data/lammps_lj/data2h5md.py "$WORK/lammps.$cells.$np/initial.data" "$WORK/initial.$cells.h5" >/dev/null
+    /usr/bin/python3 tests/data/lammps_lj/data2h5md.py "$WORK/lammps.$cells.$lranks/initial.data" "$WORK/initial.$cells.h5" >/dev/null
   fi
   local edge
   edge=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$WORK/initial.$cells.h5')['particles/all/box/edges'][0])))")
@@ -94,21 +106,23 @@ timestep = 0.005
 [output]
 thermo_every = $STEPS
 TOML
-  (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
-    "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
+  (cd "$dir" && OMP_NUM_THREADS=$threads mpirun -q --oversubscribe -np "$np" -x OMP_NUM_THREADS "${bind[@]}" \
+    /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
   echo "$(/usr/bin/python3 -c "import json; print(json.load(open('$dir/out/summary.json'))['particle_steps_per_s'])") $(sum_rss "$dir"/rss.*) $atoms"
 }
 
-printf '%-8s %-6s %16s %16s %8s %14s %14s\n' atoms ranks "strata a-st/s" "lammps a-st/s" ratio "strata B/atom" "lammps B/atom"
+printf '%-8s %-8s %-8s %16s %16s %8s %14s %14s\n' atoms strata lammps "strata a-st/s" "lammps a-st/s" ratio \
+  "strata B/atom" "lammps B/atom"
 for cells in 20 40; do
-  for np in 1 2; do
-    read -r l_rate l_rss atoms < <(lammps_point "$cells" "$np")
-    read -r s_rate s_rss _ < <(strata_point "$cells" "$np")
-    /usr/bin/python3 - "$atoms" "$np" "$s_rate" "$l_rate" "$s_rss" "$l_rss" <<'PY'
+  for layout in $LAYOUTS; do
+    lranks=$((${layout%x*} * ${layout#*x}))
+    read -r l_rate l_rss atoms < <(lammps_point "$cells" "$lranks")
+    read -r s_rate s_rss _ < <(strata_point "$cells" "$layout" "$lranks")
+    /usr/bin/python3 - "$atoms" "$layout" "$lranks" "$s_rate" "$l_rate" "$s_rss" "$l_rss" <<'PY'
 import sys
-atoms, np, s, l, sr, lr = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+atoms, layout, lranks, s, l, sr, lr = sys.argv[1], sys.argv[2], sys.argv[3], *map(float, sys.argv[4:])
 n = float(atoms)
-print(f"{atoms:<8} {np:<6} {s:16.4g} {l:16.4g} {s / l:8.2f} {sr / n:14.0f} {lr / n:14.0f}")
+print(f"{atoms:<8} {layout + ' rk×thr':<8} {lranks + ' rk':<8} {s:16.4g} {l:16.4g} {s / l:8.2f} {sr / n:14.0f} {lr / n:14.0f}")
 PY
   done
 done
