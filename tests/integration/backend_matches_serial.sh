@@ -6,9 +6,14 @@
 #    crossings) final states on 1-4 ranks: bitwise identical on host backends
 #    (Serial, OpenMP, Threads). A GPU compiles a*b+c into one fused
 #    multiply-add, so there they agree to 1e-12 relative instead.
-#  - LJ thermo (NVE, 4000 atoms) at steps 0-100 on 1-4 ranks: within 1e-12
+#  - LJ thermo (NVE, 4000 atoms) at steps 10-100 on 1-4 ranks: within 1e-12
 #    relative of the Serial run on the same number of ranks (the threaded
-#    force sum is deterministic: see NeighborList.hpp and LennardJones.hpp).
+#    force sum is deterministic: see NeighborList.hpp and LennardJones.hpp);
+#    at step 0 within 1e-11. Why step 0 differs more: on the perfect fcc
+#    lattice all 4000 per-atom energies are equal, so the rounding of their
+#    sum is systematic (~N eps/2 ~ 2e-13 in PE, 1e-12 in the total energy
+#    after KE + PE cancels) and depends on the order threads add them;
+#    measured on OpenMP, 2 threads: 1.03e-12 at step 0, 7.7e-15 at step 10.
 #  - The NVE energy drift over 1000 steps on 1 rank: within 1% of Serial's.
 # On the Serial build (CI) this checks that the reference still holds.
 source "$(dirname "$0")/common.sh"
@@ -43,7 +48,9 @@ for np in 2 3 4; do
 done
 for np in 1 2 3 4; do
   "$PYTHON" "$PYDIR/check_thermo.py" agree "$REF/lj.np$np.csv" "$WORK/lj.np$np/thermo.csv" --columns "$columns" \
-    --rtol 1e-12 --through-step 100 || fail "LJ thermo on $np ranks differs from Serial's"
+    --rtol 1e-12 --from-step 10 --through-step 100 || fail "LJ thermo on $np ranks differs from Serial's"
+  "$PYTHON" "$PYDIR/check_thermo.py" agree "$REF/lj.np$np.csv" "$WORK/lj.np$np/thermo.csv" --columns "$columns" \
+    --rtol 1e-11 --through-step 0 || fail "LJ thermo on $np ranks differs from Serial's at step 0"
 done
 "$PYTHON" - "$REF/lj.np1.csv" "$WORK/lj.np1/thermo.csv" <<'PY' || fail "the NVE drift differs from Serial's"
 import csv, sys

@@ -6,9 +6,9 @@
       length, relative to |E|) is below --max-relative, and no row departs
       from E(0) by more than --max-fluctuation (velocity Verlet's bounded
       O(dt^2) error, largest while a lattice start melts).
-  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--through-step S]
-      the named columns agree row by row (same steps, up to step S if given)
-      within rtol.
+  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--from-step F] [--through-step S]
+      the named columns agree row by row (same steps, from step F and up to
+      step S if given) within rtol.
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
 Prints what it measured; exit 1 on failure.
@@ -39,7 +39,8 @@ def drift(a):
 
 def agree(a):
     def upto(r):
-        return [x for x in r if a.through_step is None or x["step"] <= a.through_step]
+        return [x for x in r if (a.through_step is None or x["step"] <= a.through_step) and
+                (a.from_step is None or x["step"] >= a.from_step)]
     ref = upto(rows(a.reference))
     cols = a.columns.split(",")
     status = 0
@@ -84,6 +85,7 @@ def main():
     g.add_argument("--columns", required=True)
     g.add_argument("--rtol", type=float, required=True)
     g.add_argument("--through-step", type=float, default=None)
+    g.add_argument("--from-step", type=float, default=None)
     t = sub.add_parser("temperature")
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)
