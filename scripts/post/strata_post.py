@@ -132,8 +132,13 @@ class Trajectory:
         edges = self.group.get("box/edges")
         if edges is None:
             raise BadInput(f"{path}: no box/edges in {self.group.name}")
-        # Time-dependent box (a group with value[F][3]) or fixed (a dataset [3]).
-        self._edges = edges["value"] if isinstance(edges, h5py.Group) else edges
+        # Time-dependent (a group: value [F][3] or [F][3][3]) or fixed (a
+        # dataset [3] or [3][3]); H5MD allows the edge lengths or the matrix.
+        self._timed = isinstance(edges, h5py.Group)
+        self._edges = edges["value"] if self._timed else edges
+        if self._edges.shape[int(self._timed):] not in ((3,), (3, 3)) or (self._timed and self._edges.shape[0] == 0):
+            raise BadInput(f"{path}: box/edges has shape {self._edges.shape}, expected "
+                           f"{'[frames]' if self._timed else ''}[3] or [3][3]")
         boundary = self.group["box"].attrs.get("boundary")
         if boundary is None:
             self.periodic = np.ones(3, dtype=bool)
@@ -151,8 +156,13 @@ class Trajectory:
         self._ids = ids if ids is not None and ids.shape == pos.shape[:2] else None
 
     def box(self, frame):
-        e = self._edges
-        return np.asarray(e[frame] if e.ndim == 2 else e[()], dtype=float)
+        """The three edge lengths of the (cuboid) box at a frame."""
+        e = np.asarray(self._edges[frame] if self._timed else self._edges[()], dtype=float)
+        if e.shape == (3, 3):
+            if np.count_nonzero(e - np.diag(np.diag(e))):
+                raise BadInput(f"{self.path}: the box is triclinic ({e.tolist()}); these tools handle cuboid boxes")
+            e = np.diag(e).copy()
+        return e
 
     def _order(self, frame):
         if self._ids is None:
