@@ -62,13 +62,22 @@ def default_output(input_path, name):
     return os.path.join(os.path.dirname(os.path.abspath(input_path)), name)
 
 
+# What structural averages (g(r), density profiles) take by default: the
+# first frames hold the initial configuration (a lattice, say) and the
+# relaxation from it, which an equilibrium average must leave out.
+EQUILIBRIUM_FRAMES = "second-half"
+
+
 def parse_frames(spec, count):
-    """Frame indices from "all", "last", "first", "3", "-1", "2:10:2" or "0,5,9"."""
+    """Frame indices from "all", "second-half" (frames count//2 onwards), "last",
+    "first", "3", "-1", "2:10:2" or "0,5,9"."""
     if count == 0:
         raise BadInput("the file holds no frames")
     spec = spec.strip()
     if spec == "all":
         return list(range(count))
+    if spec == "second-half":
+        return list(range(count // 2, count))
     if spec == "last":
         return [count - 1]
     if spec == "first":
@@ -87,10 +96,20 @@ def parse_frames(spec, count):
                     raise BadInput(f"frame {i} does not exist (the file holds {count} frames)")
                 picked.append(i % count)
     except ValueError:
-        raise BadInput(f"--frames {spec!r} (expected all, first, last, an index, a list 0,5,9 or a slice 0:10:2)")
+        raise BadInput(f"--frames {spec!r} (expected all, second-half, first, last, an index, a list 0,5,9 "
+                       "or a slice 0:10:2)")
     if not picked:
         raise BadInput(f"--frames {spec!r} selects no frame of {count}")
     return picked
+
+
+def describe_frames(frames, count, steps):
+    """Which frames were used, for titles and output: "frames 4-8 of 9 (steps 200-400)"."""
+    if len(frames) == 1:
+        return f"frame {frames[0]} of {count} (step {steps[frames[0]]})"
+    if frames == list(range(frames[0], frames[-1] + 1)):
+        return f"frames {frames[0]}-{frames[-1]} of {count} (steps {steps[frames[0]]}-{steps[frames[-1]]})"
+    return f"{len(frames)} frames of {count} (steps {', '.join(str(steps[f]) for f in frames)})"
 
 
 def _text(value):

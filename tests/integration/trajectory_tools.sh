@@ -5,6 +5,8 @@
 # speed 2 (MSD = 4 t^2), written by tests/unit/make_trajectory.cpp.
 #  - every tool: --help, a valid PNG, the right numbers in its CSV, exit 2
 #    with one line on bad input;
+#  - g(r) and density profiles average the second half of the frames by
+#    default and say so;
 #  - the tools give the same numbers on a trajectory in the layout of older
 #    Strata (box edges [F][3], observables at the thermo cadence);
 #  - MDAnalysis and the XDMF sidecar read what h5py reads;
@@ -41,7 +43,12 @@ tool rdf "$T/trajectory.h5" --frames 0 --rmax 2.4 --bins 240 -o "$WORK/rdf.png" 
   fail "rdf.py"
 tool msd "$T/trajectory.h5" -o "$WORK/msd.png" --csv "$WORK/msd.csv" >/dev/null || fail "msd.py"
 tool density_profile "$T/trajectory.h5" --axis y --bins 16 -o "$WORK/density.png" --csv "$WORK/density.csv" \
-  >/dev/null || fail "density_profile.py"
+  >"$WORK/density.out" || fail "density_profile.py"
+grep -qx "averaged over frames 3-5 of 6 (steps 30-50)" "$WORK/density.out" ||
+  fail "density_profile.py by default: $(cat "$WORK/density.out")"
+tool rdf "$T/trajectory.h5" --rmax 2.4 --bins 240 -o "$WORK/rdf_default.png" >"$WORK/rdf_default.out" || fail "rdf.py"
+grep -qx "averaged over frames 3-5 of 6 (steps 30-50)" "$WORK/rdf_default.out" ||
+  fail "rdf.py by default: $(cat "$WORK/rdf_default.out")"
 tool ranks "$T/trajectory.h5" -o "$WORK/ranks.png" --csv "$WORK/ranks.csv" >/dev/null || fail "ranks.py"
 "$PYTHON" "$PYDIR/check_png.py" "$WORK"/{thermo,rdf,msd,density,ranks}.png >/dev/null || fail "a tool wrote a bad PNG"
 
@@ -67,7 +74,7 @@ for name in ("msd", "msd2"):
     assert np.allclose(m[:, 2], 4.0 * m[:, 1] ** 2, rtol=1e-9, atol=1e-12), f"{name}: MSD {m[:, 2]} is not 4 t^2"
 d = np.loadtxt(f"{work}/density.csv", delimiter=",", skiprows=1)
 L = 4 * a
-assert d.shape == (6, 2 + 16), d.shape
+assert d.shape == (3, 2 + 16) and list(d[:, 0]) == [30, 40, 50], d[:, :2]  # the second half of 6 frames
 assert np.allclose(d[:, 2:].sum(axis=1) * L * L * (L / 16), n), "density profile does not integrate to N"
 k = np.loadtxt(f"{work}/ranks.csv", delimiter=",", skiprows=1)
 assert k.shape == (6, 2 + 3), f"particles_per_rank: {k.shape}, expected 6 frames x 3 ranks"
