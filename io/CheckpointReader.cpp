@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "io/BoxEdges.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
 #include "io/H5Handle.hpp"
@@ -257,7 +258,10 @@ class CheckpointFile {
     };
     for (const auto& d : format::kParticleDatasets)
       require(d.path, d.components == 3 ? std::vector<hsize_t>{1, N, 3} : std::vector<hsize_t>{1, N});
-    require("/particles/all/box/edges", {3});
+    // Strata writes the edge lengths; the matrix form H5MD also allows is read too.
+    const std::vector<hsize_t> edges = find("/particles/all/box/edges").dims;
+    if (edges != std::vector<hsize_t>{3} && edges != std::vector<hsize_t>{3, 3})
+      fail("/particles/all/box/edges has shape " + shape(edges) + ", not [3] or [3][3]");
     require("/strata/rank_counts", {P});
     require("/strata/slab_bounds", {P + 1});
     require("/strata/deck", {1});
@@ -292,8 +296,9 @@ class CheckpointFile {
       fail("/strata/rank_counts adds up to " + std::to_string(sum) + " particles, not particle_count " +
            std::to_string(meta_.particle_count));
     meta_.slab_bounds = read_numbers<double>("/strata/slab_bounds", H5T_NATIVE_DOUBLE);
-    const std::vector<double> box = read_numbers<double>("/particles/all/box/edges", H5T_NATIVE_DOUBLE);
-    std::copy(box.begin(), box.end(), meta_.box.begin());
+    const std::string problem =
+        h5::cuboid_edges(read_numbers<double>("/particles/all/box/edges", H5T_NATIVE_DOUBLE), meta_.box);
+    if (!problem.empty()) fail("/particles/all/box/edges is " + problem);
     const std::vector<std::string> deck = read_string_dataset("/strata/deck");
     meta_.deck_text = deck.at(0);
     const std::vector<std::string> names = read_string_dataset("/strata/integrator/name");

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/BoxEdges.hpp"
 #include "io/H5Handle.hpp"
 #include "core/InputError.hpp"
 
@@ -19,7 +20,8 @@ using h5::Handle;
 
 // Bounds the staging buffers (24 MiB per vector field) whatever the file holds.
 constexpr hsize_t kRowsPerRead = hsize_t(1) << 20;
-const char* const kExpected = "an H5MD file with /particles/<group>/position/value and box/edges";
+const char* const kExpected =
+    "an H5MD file with /particles/<group>/position/value and box/edges (edge lengths or a diagonal matrix)";
 
 // An H5MD element: a time-dependent group (step/time/value) or a plain
 // dataset. `rows` is the particle (or box) axis of its value dataset.
@@ -144,8 +146,9 @@ class H5mdFile {
     return s.empty() ? "[]" : s;
   }
 
-  // Edges are 1-D [3] when the box is fixed, or time-dependent [frames][3]
-  // (LAMMPS with a changing box).
+  // Edges are fixed ([3] lengths or a [3][3] matrix) or time-dependent
+  // ([frames][3] or [frames][3][3]: LAMMPS with a changing box, Strata's
+  // trajectories); the last frame's is taken.
   void read_box() {
     Handle box = open_object(group_.get(), "box", H5I_GROUP);
     if (!box) fail("no " + where("box") + " group");
@@ -159,10 +162,26 @@ class H5mdFile {
     }
     if (!edges.value) fail("no " + where("box/edges"));
     edges.dims = dims_of(edges.value.get());
-    if (edges.dims.size() != (edges.timed ? 2u : 1u) || edges.rows() != 3 || (edges.timed && edges.dims[0] == 0))
-      fail(where("box/edges") + " has shape " + shape(edges.dims) + ", not 3 edge lengths");
-    // read_rows reads along the particle axis; for edges that axis has 3 entries.
-    read_rows(edges, "box/edges", 0, 3, 1, H5T_NATIVE_DOUBLE, box_.data());
+    std::vector<hsize_t> item(edges.dims.begin() + (edges.timed && !edges.dims.empty() ? 1 : 0), edges.dims.end());
+    const bool lengths = item == std::vector<hsize_t>{3}, matrix = item == std::vector<hsize_t>{3, 3};
+    if ((!lengths && !matrix) || (edges.timed && edges.dims[0] == 0))
+      fail(where("box/edges") + " has shape " + shape(edges.dims) + ", not " + (edges.timed ? "[frames>0]" : "") +
+           "[3] edge lengths or a " + (edges.timed ? "[frames>0]" : "") + "[3][3] matrix");
+    std::vector<hsize_t> start(edges.dims.size(), 0), count = edges.dims;
+    if (edges.timed) {
+      start[0] = edges.dims[0] - 1;
+      count[0] = 1;
+    }
+    std::vector<double> values(lengths ? 3 : 9);
+    Handle file_space(H5Dget_space(edges.value.get()), H5Sclose);
+    Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
+    if (!file_space || !mem_space ||
+        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
+        H5Dread(edges.value.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                values.data()) < 0)
+      fail("cannot read " + where("box/edges") + " as numbers");
+    const std::string problem = h5::cuboid_edges(values, box_);
+    if (!problem.empty()) fail(where("box/edges") + " is " + problem);
   }
 
   std::string path_;

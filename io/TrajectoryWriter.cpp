@@ -14,6 +14,7 @@
 #include "decomposition/IdOrderExchange.hpp"
 #include "io/H5Collective.hpp"
 #include "io/H5Handle.hpp"
+#include "kernels/Boundary.hpp"
 
 namespace strata {
 
@@ -44,6 +45,7 @@ constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 constexpr hsize_t kRowsPerChunk = 256;
 constexpr const char* kAll = "/particles/all";
 constexpr const char* kPerRank = "particles_per_rank";  // under /observables
+constexpr const char* kOldLayout = "resume into a new output directory with --restart <checkpoint> --output <dir>";
 
 // A particle element: its name under /particles/all and how it is stored.
 struct ElementType {
@@ -202,6 +204,16 @@ std::size_t rows_to_keep(const std::vector<std::int64_t>& steps, std::int64_t re
   return keep;
 }
 
+// A frame's positions ([rows][3], row-major) folded into [0, L) on periodic
+// axes with the run's own wrap (kernels/Boundary.hpp), so a frame holds what
+// the run will after its next rebuild; shifts[k] = images coordinate k moved.
+void wrap_rows(std::vector<double>& xyz, std::vector<int>& shifts, hsize_t rows, const std::array<double, 3>& box,
+               const std::array<Boundary, 3>& boundary) {
+  shifts.assign(3 * rows, 0);
+  for (std::size_t k = 0; k < 3 * rows; ++k)
+    if (boundary[k % 3] == Boundary::Periodic) wrap_periodic(xyz[k], shifts[k], box[k % 3]);
+}
+
 // One time series: an H5MD observable, or the step/time/box of the frames.
 struct Series {
   Handle step, time, value;
@@ -297,7 +309,7 @@ struct TrajectoryWriter::Impl {
     const hsize_t n = static_cast<hsize_t>(count);
     step = make_series(ctx, all.get(), "position/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
     time = make_series(ctx, all.get(), "position/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
-    edges = make_series(ctx, all.get(), "box/edges/value", H5T_IEEE_F64LE, {0, 3}, {kRowsPerChunk, 3}, 0);
+    edges = make_series(ctx, all.get(), "box/edges/value", H5T_IEEE_F64LE, {0, 3, 3}, {kRowsPerChunk, 3, 3}, 0);
     link_clock(all.get(), "box/edges");
     for (const ElementType& e : chosen_elements(options)) {
       const std::string name = e.name;
@@ -360,6 +372,10 @@ struct TrajectoryWriter::Impl {
       step = open_dataset(ctx, all.get(), "position/step");
       time = open_dataset(ctx, all.get(), "position/time");
       edges = open_dataset(ctx, all.get(), "box/edges/value");
+      const std::vector<hsize_t> edge_dims = extent(ctx, edges.get());
+      if (edge_dims.size() != 3 || edge_dims[1] != 3 || edge_dims[2] != 3)
+        ctx.fail(std::string("its box edges are not [frames][3][3] (a trajectory of an older Strata: ") + kOldLayout +
+                 ")");
       stored_frames = std::min(extent(ctx, step.get())[0], extent(ctx, time.get())[0]);
       stored_frames = std::min(stored_frames, extent(ctx, edges.get())[0]);
       for (const ElementType& e : chosen_elements(options)) {
@@ -381,18 +397,32 @@ struct TrajectoryWriter::Impl {
     });
     const std::size_t keep = rows_to_keep(steps, resume_step);
     for (std::size_t f = 0; f < keep; ++f) frames.emplace_back(steps[f], times[f]);
+    std::vector<std::pair<std::string, Series>> kept = open_observables(steps);
+    // Checked: now cut everything back to the frames kept.
     const hsize_t rows = keep;
     set_rows(ctx, step.get(), rows, "frame steps");
     set_rows(ctx, time.get(), rows, "frame times");
     set_rows(ctx, edges.get(), rows, "box edges");
     for (auto& e : elements) set_rows(ctx, e.value.get(), rows, e.type.name);
-
-    resume_observables(resume_step);
+    for (auto& [name, s] : kept) {
+      s.rows = rows;
+      set_rows(ctx, s.step.get(), rows, "/observables/" + name);
+      set_rows(ctx, s.time.get(), rows, "/observables/" + name);
+      set_rows(ctx, s.value.get(), rows, "/observables/" + name);
+      if (name == kPerRank)
+        per_rank = std::move(s);
+      else if (name.find('/') == std::string::npos)
+        series.emplace(name, std::move(s));
+    }
     flush();
   }
 
-  // Every series under /observables (any depth) is cut back the same way.
-  void resume_observables(std::int64_t resume_step) {
+  // Every series under /observables (any depth), checked to hold a row for
+  // each frame kept, at that frame's step. Files of older Strata have
+  // observables at the thermo cadence: appending to those would mix two
+  // clocks, so they are refused (before anything is cut).
+  std::vector<std::pair<std::string, Series>> open_observables(const std::vector<std::int64_t>& frame_steps) {
+    const hsize_t keep = frames.size();
     std::vector<std::string> names;
     together(ctx, [&] {
       if (!exists(file.get(), "/observables")) {
@@ -414,9 +444,9 @@ struct TrajectoryWriter::Impl {
                     &names),
                 "cannot list /observables");
     });
+    std::vector<std::pair<std::string, Series>> opened;
     for (const std::string& name : names) {
       Series s;
-      std::vector<std::int64_t> steps;
       together(ctx, [&] {
         s.step = open_dataset(ctx, observables.get(), name + "/step");
         s.time = open_dataset(ctx, observables.get(), name + "/time");
@@ -424,30 +454,15 @@ struct TrajectoryWriter::Impl {
         const std::vector<hsize_t> dims = extent(ctx, s.value.get());
         s.width = dims.size() > 1 ? dims[1] : 0;
         const hsize_t n = std::min({extent(ctx, s.step.get())[0], extent(ctx, s.time.get())[0], dims[0]});
-        steps = read_all<std::int64_t>(ctx, s.step.get(), H5T_NATIVE_INT64, n, "/observables/" + name + "/step");
+        const auto steps = read_all<std::int64_t>(ctx, s.step.get(), H5T_NATIVE_INT64, std::min(n, keep),
+                                                  "/observables/" + name + "/step");
+        if (n < keep || !std::equal(steps.begin(), steps.end(), frame_steps.begin()))
+          ctx.fail("its /observables/" + name + " does not hold one row per frame (a trajectory of an older Strata: " +
+                   kOldLayout + ")");
       });
-      s.rows = rows_to_keep(steps, resume_step);
-      set_rows(ctx, s.step.get(), s.rows, "/observables/" + name);
-      set_rows(ctx, s.time.get(), s.rows, "/observables/" + name);
-      set_rows(ctx, s.value.get(), s.rows, "/observables/" + name);
-      if (name == kPerRank)
-        per_rank = std::move(s);
-      else if (name.find('/') == std::string::npos)
-        series.emplace(name, std::move(s));
+      opened.emplace_back(name, std::move(s));
     }
-  }
-
-  // The series /observables/<name>, created on first use.
-  Series& observable(const std::string& name) {
-    auto it = series.find(name);
-    if (it != series.end()) return it->second;
-    Series s;
-    together(ctx, [&] {
-      s.step = make_series(ctx, observables.get(), name + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
-      s.time = make_series(ctx, observables.get(), name + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
-      s.value = make_series(ctx, observables.get(), name + "/value", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
-    });
-    return series.emplace(name, std::move(s)).first->second;
+    return opened;
   }
 
   // Collective: one more row of a series; rank 0 supplies the data.
@@ -471,6 +486,100 @@ struct TrajectoryWriter::Impl {
     else
       write_block(ctx, dxpl.get(), s.value.get(), mem_type, {row, 0}, {mine, columns}, value, what);
     s.rows = row + 1;
+  }
+
+  // Rank 0's observables, step and time, on every rank: a rank with a
+  // different list would otherwise make different collective calls and hang
+  // the job.
+  FrameObservables agreed(const FrameObservables& given, std::int64_t& step_value, double& time_value) const {
+    std::string names;
+    std::vector<double> numbers;
+    FrameObservables out;
+    out.particles_per_rank = given.particles_per_rank;
+    for (const auto& [name, value] : given.values) {
+      names += name + '\n';
+      numbers.push_back(value);
+    }
+    unsigned long sizes[3] = {names.size(), numbers.size(), out.particles_per_rank.size()};
+    MPI_Bcast(sizes, 3, MPI_UNSIGNED_LONG, 0, ctx.comm);
+    names.resize(sizes[0]);
+    numbers.resize(sizes[1]);
+    out.particles_per_rank.resize(sizes[2]);
+    MPI_Bcast(names.data(), static_cast<int>(sizes[0]), MPI_CHAR, 0, ctx.comm);
+    MPI_Bcast(numbers.data(), static_cast<int>(sizes[1]), MPI_DOUBLE, 0, ctx.comm);
+    MPI_Bcast(out.particles_per_rank.data(), static_cast<int>(sizes[2]), MPI_INT64_T, 0, ctx.comm);
+    MPI_Bcast(&step_value, 1, MPI_INT64_T, 0, ctx.comm);
+    MPI_Bcast(&time_value, 1, MPI_DOUBLE, 0, ctx.comm);
+    for (std::size_t at = 0, k = 0; at < names.size(); ++k) {
+      const std::size_t end = names.find('\n', at);
+      out.values.emplace_back(names.substr(at, end - at), numbers[k]);
+      at = end + 1;
+    }
+    return out;
+  }
+
+  // Names that stay inside /observables, each once, and the same series in
+  // every frame: row k of every observable must be frame k. The first frame
+  // of a new file creates its series. Throws std::invalid_argument (the
+  // same on every rank: the observables are rank 0's).
+  void check_observables(const FrameObservables& obs) {
+    std::vector<std::string> given;
+    for (const auto& [name, value] : obs.values) {
+      if (name.empty() || name.find('/') != std::string::npos || name == "strata" || name == "." || name == ".." ||
+          name == kPerRank)
+        throw std::invalid_argument("observable name '" + name + "' (expected a plain name other than 'strata' and '" +
+                                    kPerRank + "')");
+      if (std::find(given.begin(), given.end(), name) != given.end())
+        throw std::invalid_argument("observable '" + name + "' given twice");
+      given.push_back(name);
+    }
+    const bool counts = !obs.particles_per_rank.empty();
+    if (frames.empty() && series.empty() && !per_rank.value) {
+      for (const std::string& name : given) create_observable(name);
+      if (counts) create_per_rank(obs.particles_per_rank.size());
+      return;
+    }
+    std::vector<std::string> stored;
+    for (const auto& [name, s] : series) stored.push_back(name);
+    if (per_rank.value) stored.push_back(kPerRank);
+    if (counts) given.push_back(kPerRank);
+    std::sort(given.begin(), given.end());
+    std::sort(stored.begin(), stored.end());
+    if (given != stored)
+      throw std::invalid_argument("this frame's observables (" + join(given) + ") are not the file's (" +
+                                  join(stored) + "): every frame records the same ones, one row each");
+  }
+
+  void create_observable(const std::string& name) {
+    Series s;
+    together(ctx, [&] {
+      s.step = make_series(ctx, observables.get(), name + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
+      s.time = make_series(ctx, observables.get(), name + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
+      s.value = make_series(ctx, observables.get(), name + "/value", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
+    });
+    series.emplace(name, std::move(s));
+  }
+
+  void create_per_rank(hsize_t columns) {
+    const std::string base = kPerRank;
+    together(ctx, [&] {
+      per_rank.step = make_series(ctx, observables.get(), base + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
+      per_rank.time = make_series(ctx, observables.get(), base + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
+      // Zero-filled: a resumed run on more ranks widens the rows, and the
+      // earlier rows then read 0 for ranks that did not exist.
+      per_rank.value = make_series(ctx, observables.get(), base + "/value", H5T_STD_I64LE, {0, columns},
+                                   {64, std::min<hsize_t>(columns, 2048)}, 0, true, true);
+    });
+    per_rank.width = columns;
+  }
+
+  // Collective: this frame's row of every observable (checked already).
+  void append_observables(const FrameObservables& obs, std::int64_t step_value, double time_value) {
+    for (const auto& [name, value] : obs.values)
+      append(series.at(name), step_value, time_value, H5T_NATIVE_DOUBLE, &value, 0, "/observables/" + name);
+    if (!obs.particles_per_rank.empty())
+      append(per_rank, step_value, time_value, H5T_NATIVE_INT64, obs.particles_per_rank.data(),
+             obs.particles_per_rank.size(), std::string("/observables/") + kPerRank);
   }
 
   void flush() { collective(ctx, H5Fflush(file.get(), H5F_SCOPE_LOCAL), "cannot flush the file"); }
@@ -538,16 +647,19 @@ void TrajectoryWriter::close() {
   collective(m.ctx, m.file.close(), "cannot close the file");
 }
 
-void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double time) {
-  write_frame(p, step, time, impl_->box);
+void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double time,
+                                   const FrameObservables& observables) {
+  write_frame(p, step, time, impl_->box, observables);
 }
 
 void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double time,
-                                   const std::array<double, 3>& box) {
+                                   const std::array<double, 3>& box, const FrameObservables& observables) {
   Impl& m = *impl_;
   if (m.closed) throw std::logic_error("TrajectoryWriter::write_frame after close()");
   h5::QuietErrors quiet;
   const Ctx& ctx = m.ctx;
+  const FrameObservables obs = m.agreed(observables, step, time);
+  m.check_observables(obs);  // throws on every rank alike, before any write
   ctx.agree(m.options.force && !p.has_force()
                 ? ctx.prefix + "forces are to be stored but the particles have none (no interaction?)"
                 : std::string());
@@ -564,7 +676,7 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
   for (auto& e : m.elements) set_rows(ctx, e.value.get(), frame + 1, e.type.name);
 
   std::vector<double> doubles;
-  std::vector<int> ints;
+  std::vector<int> ints, shifts;
   std::vector<std::int64_t> int64s;
   for (int w = 0; w < m.order.windows(); ++w) {
     const hsize_t first = static_cast<hsize_t>(m.order.block_begin(w));
@@ -574,9 +686,13 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
       const void* buf = nullptr;
       if (name == "position" || name == "velocity" || name == "force") {
         m.order.exchange(w, name == "position" ? p.position : name == "velocity" ? p.velocity : p.force, doubles);
+        // Position comes first: the image element, later, is shifted by
+        // what wrapping moved.
+        if (name == "position") wrap_rows(doubles, shifts, rows, box, m.boundary);
         buf = doubles.data();
       } else if (name == "image") {
         m.order.exchange(w, p.image, ints);
+        for (std::size_t k = 0; k < ints.size(); ++k) ints[k] += shifts[k];
         buf = ints.data();
       } else if (name == "species") {
         m.order.exchange(w, p.species, ints);
@@ -591,79 +707,16 @@ void TrajectoryWriter::write_frame(const Particles& p, std::int64_t step, double
         write_block(ctx, m.dxpl.get(), e.value.get(), e.type.mem_type, {frame, first}, {1, rows}, buf, name);
     }
   }
-  // The clock last: a frame killed half-way has no step yet, and resume drops it.
+  m.append_observables(obs, step, time);
+  // The clock last: a frame killed half-way has no step yet, and resume drops
+  // it (and its observables rows, cut back to the frames kept).
   const hsize_t mine = ctx.rank == 0 ? 1 : 0;
-  write_block(ctx, m.dxpl.get(), m.edges.get(), H5T_NATIVE_DOUBLE, {frame, 0}, {mine, 3}, box.data(), "box edges");
+  const double matrix[9] = {box[0], 0.0, 0.0, 0.0, box[1], 0.0, 0.0, 0.0, box[2]};
+  write_block(ctx, m.dxpl.get(), m.edges.get(), H5T_NATIVE_DOUBLE, {frame, 0, 0}, {mine, 3, 3}, matrix, "box edges");
   write_block(ctx, m.dxpl.get(), m.time.get(), H5T_NATIVE_DOUBLE, {frame}, {mine}, &time, "frame time");
   write_block(ctx, m.dxpl.get(), m.step.get(), H5T_NATIVE_INT64, {frame}, {mine}, &step, "frame step");
   m.flush();
   m.frames.emplace_back(step, time);
-}
-
-void TrajectoryWriter::write_observables(std::int64_t step, double time,
-                                         const std::vector<std::pair<std::string, double>>& values,
-                                         const std::vector<std::int64_t>& particles_per_rank) {
-  Impl& m = *impl_;
-  if (m.closed) throw std::logic_error("TrajectoryWriter::write_observables after close()");
-  h5::QuietErrors quiet;
-  const Ctx& ctx = m.ctx;
-
-  // Rank 0's arguments, everywhere: a rank with a different list would
-  // otherwise make different collective calls and hang the job.
-  std::string names;
-  std::vector<double> numbers;
-  std::vector<std::int64_t> counts = particles_per_rank;
-  for (const auto& [name, value] : values) {
-    names += name + '\n';
-    numbers.push_back(value);
-  }
-  unsigned long sizes[3] = {names.size(), numbers.size(), counts.size()};
-  MPI_Bcast(sizes, 3, MPI_UNSIGNED_LONG, 0, ctx.comm);
-  names.resize(sizes[0]);
-  numbers.resize(sizes[1]);
-  counts.resize(sizes[2]);
-  MPI_Bcast(names.data(), static_cast<int>(sizes[0]), MPI_CHAR, 0, ctx.comm);
-  MPI_Bcast(numbers.data(), static_cast<int>(sizes[1]), MPI_DOUBLE, 0, ctx.comm);
-  MPI_Bcast(counts.data(), static_cast<int>(sizes[2]), MPI_INT64_T, 0, ctx.comm);
-  MPI_Bcast(&step, 1, MPI_INT64_T, 0, ctx.comm);
-  MPI_Bcast(&time, 1, MPI_DOUBLE, 0, ctx.comm);
-
-  std::vector<std::string> list;
-  for (std::size_t at = 0; at < names.size();) {
-    const std::size_t end = names.find('\n', at);
-    list.push_back(names.substr(at, end - at));
-    at = end + 1;
-  }
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string& name = list[i];
-    if (name.empty() || name.find('/') != std::string::npos || name == "strata" || name == "." || name == "..")
-      throw std::invalid_argument("observable name '" + name + "' (expected a plain name other than 'strata')");
-    if (std::find(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(i), name) != list.begin() + i)
-      throw std::invalid_argument("observable '" + name + "' given twice");
-  }
-
-  for (std::size_t i = 0; i < list.size(); ++i)
-    m.append(m.observable(list[i]), step, time, H5T_NATIVE_DOUBLE, &numbers[i], 0, "/observables/" + list[i]);
-  if (!counts.empty()) {
-    const hsize_t columns = counts.size();
-    if (!m.per_rank.value) {
-      Series s;
-      const std::string base = kPerRank;
-      together(ctx, [&] {
-        s.step = make_series(ctx, m.observables.get(), base + "/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);
-        s.time = make_series(ctx, m.observables.get(), base + "/time", H5T_IEEE_F64LE, {0}, {kRowsPerChunk}, 0);
-        // Zero-filled: a resumed run on more ranks widens the rows, and the
-        // earlier rows then read 0 for ranks that did not exist.
-        s.value = make_series(ctx, m.observables.get(), base + "/value", H5T_STD_I64LE, {0, columns},
-                              {64, std::min<hsize_t>(columns, 2048)}, 0, true, true);
-      });
-      s.width = columns;
-      m.per_rank = std::move(s);
-    }
-    m.append(m.per_rank, step, time, H5T_NATIVE_INT64, counts.data(), columns,
-             std::string("/observables/") + kPerRank);
-  }
-  m.flush();
 }
 
 const std::vector<std::pair<std::int64_t, double>>& TrajectoryWriter::frames() const { return impl_->frames; }

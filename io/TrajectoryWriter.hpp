@@ -3,17 +3,23 @@
 // collectively with parallel HDF5 while the run goes on, plus an XDMF
 // sidecar so ParaView and VisIt can open it.
 //
-// File layout (N particles, F frames, R rows of an observable, P ranks):
+// File layout (N particles, F frames, P ranks):
 //   /h5md                                   version 1.1, author, creator
 //   /particles/all/box                      dimension = 3, boundary
-//   /particles/all/box/edges/{step,time,value[F][3]}
+//   /particles/all/box/edges/{step,time,value[F][3][3]}   diagonal matrices
 //   /particles/all/position/{step[F],time[F],value[F][N][3] f64}
 //   /particles/all/{velocity,image,id,species,force}/...   when chosen
-//   /observables/<name>/{step[R],time[R],value[R] f64}
-//   /observables/particles_per_rank/{step,time,value[R][P] i64}
+//   /observables/<name>/{step[F],time[F],value[F] f64}
+//   /observables/particles_per_rank/{step[F],time[F],value[F][P] i64}
 // Row i of every frame is the particle with id i (ids are 0..N-1), so
 // value[:, i] is one particle's history. All particle elements and the box
 // share one step and one time dataset (hard links, as H5MD allows).
+// Row k of every observable belongs to frame k: readers such as MDAnalysis
+// attach /observables to frames by index, so observables are written with
+// the frame and nowhere else. The box is a matrix per frame because that is
+// the form every H5MD reader understands (MDAnalysis 2.4 reads no other).
+// Positions are written wrapped into [0, L) on periodic axes, the image
+// counts shifted to match (the run itself may hold unwrapped rows).
 // Datasets are chunked (1 frame x up to 1 MiB) with an unlimited frame axis.
 #include <mpi.h>
 
@@ -28,6 +34,13 @@
 #include "core/Box.hpp"
 
 namespace strata {
+
+// What a frame records under /observables, one row per series per frame.
+// Every frame of a file must name the same observables.
+struct FrameObservables {
+  std::vector<std::pair<std::string, double>> values;  // names: plain, not "strata"
+  std::vector<std::int64_t> particles_per_rank;        // empty: not recorded
+};
 
 struct TrajectoryOptions {
   // Elements stored besides the position (force needs particles allocated
@@ -47,8 +60,9 @@ class TrajectoryWriter {
   // killed run left half-written), so a run resumed from a checkpoint at
   // resume_step continues exactly where that checkpoint was; a missing file
   // then starts a new trajectory. Resuming requires the file to hold
-  // `particle_count` particles and exactly the elements `options` chooses;
-  // its compression stays what it was.
+  // `particle_count` particles and exactly the elements `options` chooses,
+  // in this layout (box matrices, one observables row per frame); its
+  // compression stays what it was.
   // Throws std::runtime_error naming the file, on every rank alike.
   TrajectoryWriter(MPI_Comm comm, const std::string& path, std::int64_t particle_count,
                    const std::array<double, 3>& box, const std::array<Boundary, 3>& boundary,
@@ -61,19 +75,19 @@ class TrajectoryWriter {
   ~TrajectoryWriter();
 
   // Collective. Appends one frame: rows [0, p.size) of every rank, placed
-  // by id, with the step, time and box. `box` may change between frames.
+  // by id, with the step, time and box, and one row of each observable.
+  // `box` may change between frames. Positions on periodic axes are written
+  // wrapped into [0, box) (and images shifted to match); `p` is not changed.
   // Flushes the file, so a run killed later leaves every frame written so
-  // far readable. Throws on every rank if the ranks' ids are not 0..N-1, or
-  // if forces are to be stored and the particles have none.
-  void write_frame(const Particles& p, std::int64_t step, double time);
-  void write_frame(const Particles& p, std::int64_t step, double time, const std::array<double, 3>& box);
-
-  // Collective. Appends one row to each /observables/<name> series (created
-  // on first use; names must not contain '/' or be "strata") and to
-  // /observables/particles_per_rank (skipped when empty). Arguments
-  // must be the same on every rank; rank 0's are written. Flushes.
-  void write_observables(std::int64_t step, double time, const std::vector<std::pair<std::string, double>>& values,
-                         const std::vector<std::int64_t>& particles_per_rank);
+  // far readable. Observables must be the same on every rank (rank 0's are
+  // written) and name the same series in every frame of the file; names
+  // must not contain '/' or be "strata" (std::invalid_argument on every
+  // rank otherwise, before anything is written). Throws std::runtime_error
+  // on every rank if the ranks' ids are not 0..N-1, or if forces are to be
+  // stored and the particles have none.
+  void write_frame(const Particles& p, std::int64_t step, double time, const FrameObservables& observables = {});
+  void write_frame(const Particles& p, std::int64_t step, double time, const std::array<double, 3>& box,
+                   const FrameObservables& observables = {});
 
   // (step, time) of every frame in the file, kept frames of a resumed file
   // first: what write_xdmf() describes.

@@ -148,10 +148,18 @@ class Simulation {
   void compute_forces(std::int64_t step, bool with_sums);
   void thermostat(std::int64_t step);
   void check_particle_count(std::int64_t step);
-  void write_thermo(std::int64_t step);
+  struct Thermo {
+    double temperature = 0, ke = 0, pe = 0, pressure = 0, msd = 0, imbalance = 0;
+    std::vector<std::int64_t> counts;  // particles per rank
+  };
+  Thermo measure(std::int64_t step);
+  bool thermo_step(std::int64_t step) const;
+  bool frame_step(std::int64_t step) const;
+  void record(std::int64_t step);  // thermo row and/or trajectory frame, when due
+  void write_thermo(std::int64_t step, const Thermo& t);
   void write_summary(double wall);
   void write_checkpoint_now(std::int64_t step);
-  void write_frame(std::int64_t step);
+  void write_frame(std::int64_t step, const Thermo& t);
   // Progress: steps/s and ETA from the step loop so far.
   void update_progress(std::int64_t step, double now);
   void draw_progress_bar(std::int64_t step, double now);
@@ -253,15 +261,19 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   }
 }
 
-// One trajectory frame (rows sorted by particle id) and, from rank 0, the
-// XDMF sidecar rewritten to list every frame now in the file.
-void Simulation::write_frame(std::int64_t step) {
-  const double t0 = MPI_Wtime();
-  trajectory_->write_frame(particles_, step, step * cfg_.run.timestep);
+// One trajectory frame (rows sorted by particle id, positions wrapped) with
+// its step's thermo quantities and, from rank 0, the XDMF sidecar rewritten
+// to list every frame now in the file.
+void Simulation::write_frame(std::int64_t step, const Thermo& t) {
+  FrameObservables obs;
+  obs.values = {{"temperature", t.temperature}, {"kinetic_energy", t.ke},   {"potential_energy", t.pe},
+                {"total_energy", t.ke + t.pe},  {"pressure", t.pressure},   {"msd", t.msd},
+                {"imbalance", t.imbalance}};
+  obs.particles_per_rank = t.counts;
+  trajectory_->write_frame(particles_, step, step * cfg_.run.timestep, obs);
   if (rank_ == 0)
     write_xdmf((out_dir_ / "trajectory.xmf").string(), "trajectory.h5", cfg_.particles.count, trajectory_->frames(),
                trajectory_->options());
-  timers_.output += MPI_Wtime() - t0;
 }
 
 // Free particles: propagate (wrapping, counting leavers), then migrate.
@@ -366,8 +378,8 @@ void Simulation::md_step(std::int64_t step) {
     halo_->update(p, stats_);
   const double t2 = MPI_Wtime();
 
-  const bool thermo_step = step % cfg_.output.thermo_every == 0 || step == last_step_;
-  compute_forces(step, thermo_step);
+  // Energy and virial sums wherever thermo quantities are recorded.
+  compute_forces(step, thermo_step(step) || frame_step(step));
   // A rebuild migrates particles: the owned count may have changed.
   if (cfg_.propagator.kind != PropagatorKind::Brownian)
     Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),
@@ -393,8 +405,8 @@ void Simulation::check_particle_count(std::int64_t step) {
                                       cfg_.particles.count, total, per_rank));
 }
 
-void Simulation::write_thermo(std::int64_t step) {
-  const double t0 = MPI_Wtime();
+// The thermo quantities of one step: reductions over all ranks.
+Simulation::Thermo Simulation::measure(std::int64_t step) {
   check_particle_count(step);
   const double box[3] = {cfg_.system.box[0], cfg_.system.box[1], cfg_.system.box[2]};
   const LocalObservables local = local_observables(particles_, masses_, box);
@@ -406,38 +418,58 @@ void Simulation::write_thermo(std::int64_t step) {
   const double N = static_cast<double>(cfg_.particles.count);
   const double volume = box[0] * box[1] * box[2];
   const double dof = N > 1 ? 3.0 * N - 3.0 : 3.0;  // momentum is conserved: 3 fewer
-  const double temperature = 2.0 * global[0] / dof;
-  const double pressure = (2.0 * global[0] + global[3]) / (3.0 * volume);
-  const double ke = global[0] / N, pe = global[2] / N;
-  const double time = step * cfg_.run.timestep;
-  thermo_.write_row({static_cast<double>(step), time, N, temperature, ke, pe, ke + pe, pressure, global[1] / N,
-                     n_max / (N / ranks_)});
+  Thermo t;
+  t.temperature = 2.0 * global[0] / dof;
+  t.pressure = (2.0 * global[0] + global[3]) / (3.0 * volume);
+  t.ke = global[0] / N;
+  t.pe = global[2] / N;
+  t.msd = global[1] / N;
+  t.imbalance = n_max / (N / ranks_);
   const std::int64_t mine = static_cast<std::int64_t>(particles_.size);
-  std::vector<std::int64_t> counts(ranks_);
-  MPI_Allgather(&mine, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
-  status_.rank_particles = counts;
-  if (trajectory_) {
-    trajectory_->write_observables(step, time,
-                                   {{"temperature", temperature},
-                                    {"kinetic_energy", ke},
-                                    {"potential_energy", pe},
-                                    {"total_energy", ke + pe},
-                                    {"pressure", pressure},
-                                    {"msd", global[1] / N},
-                                    {"imbalance", n_max / (N / ranks_)}},
-                                   counts);
-  }
+  t.counts.resize(static_cast<std::size_t>(ranks_));
+  MPI_Allgather(&mine, 1, MPI_INT64_T, t.counts.data(), 1, MPI_INT64_T, comm_);
+  return t;
+}
+
+// Thermo rows (and the log line) at the thermo cadence and the last step;
+// trajectory frames at multiples of trajectory_every, each with the thermo
+// quantities of its own step under /observables, since readers such as
+// MDAnalysis attach those to frames by index.
+bool Simulation::thermo_step(std::int64_t step) const {
+  return step % cfg_.output.thermo_every == 0 || step == last_step_;
+}
+// Frames only at multiples (the last state is final.h5), so a run cut short
+// and resumed writes exactly the frames of an uninterrupted one.
+bool Simulation::frame_step(std::int64_t step) const {
+  return trajectory_ && step % cfg_.output.trajectory_every == 0;
+}
+
+void Simulation::record(std::int64_t step) {
+  const bool row = thermo_step(step), frame = frame_step(step);
+  if (!row && !frame) return;
+  const double t0 = MPI_Wtime();
+  const Thermo t = measure(step);
+  if (row) write_thermo(step, t);
+  if (frame) write_frame(step, t);
+  timers_.output += MPI_Wtime() - t0;
+}
+
+void Simulation::write_thermo(std::int64_t step, const Thermo& t) {
+  const double time = step * cfg_.run.timestep;
+  const double N = static_cast<double>(cfg_.particles.count);
+  thermo_.write_row({static_cast<double>(step), time, N, t.temperature, t.ke, t.pe, t.ke + t.pe, t.pressure, t.msd,
+                     t.imbalance});
+  status_.rank_particles = t.counts;
   update_progress(step, MPI_Wtime());
   if (rank_ == 0) {
     const double pct = last_step_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(last_step_) : 100.0;
     runlog::say(fmt::format("step {:>8}/{} {:5.1f}%  {:8.3g} steps/s {:8.3g} atom-steps/s  ETA {:>8}  |  T {:<9.5g} "
                             "KE {:<10.6g} PE {:<10.6g} E {:<11.7g} P {:<9.5g} MSD {:.4g}",
                             step, last_step_, pct, status_.steps_per_s, status_.particle_steps_per_s,
-                            clock_time(status_.eta_s), temperature, ke, pe, ke + pe, pressure, global[1] / N));
+                            clock_time(status_.eta_s), t.temperature, t.ke, t.pe, t.ke + t.pe, t.pressure, t.msd));
   }
   publish_status("running", "");
   runlog::gather(comm_);
-  timers_.output += MPI_Wtime() - t0;
 }
 
 // Rates over this run's step loop so far (checkpoints and output included,
@@ -497,12 +529,8 @@ void Simulation::run() {
   if (restarted_)
     runlog::say(fmt::format("strata: continuing from {} (step {})", options_.restart_path, first_step_));
   // A resumed run's thermo.csv and trajectory.h5 already hold this step.
-  if (!restarted_) {
-    write_thermo(first_step_);
-    if (trajectory_) write_frame(first_step_);
-  }
+  if (!restarted_) record(first_step_);
   const std::int64_t every = cfg_.output.checkpoint_every;
-  const std::int64_t frames = cfg_.output.trajectory_every;
   double step_started = MPI_Wtime();
   stop_at_step_boundaries();
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
@@ -510,10 +538,7 @@ void Simulation::run() {
       md_step(step);
     else
       free_step(step);
-    if (step % cfg_.output.thermo_every == 0 || step == last_step_) write_thermo(step);
-    // Frames only at multiples (the last state is final.h5), so a run cut
-    // short and resumed writes exactly the frames of an uninterrupted one.
-    if (trajectory_ && step % frames == 0) write_frame(step);
+    record(step);
     if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
     fault_point("step", step);
     // A stop signal on any rank, or rank 0's clock nearing run.walltime,

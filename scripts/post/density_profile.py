@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""Number density along one axis over time, as a heat map.
+"""Number density along one axis: its average over frames, and over time.
 
-Each chosen frame is binned along the axis (positions wrapped into the box on
-a periodic axis); the density of a bin is its particle count over the bin's
-volume (box cross-section times bin width), in sigma^-3. Writes a PNG (time across, coordinate up, colour =
-density) and a CSV: one row per frame, step,time, then one column per bin
-(named by the bin centre).
+Each chosen frame (by default the second half of the file's frames: the first
+hold the initial configuration and its relaxation) is binned along the axis
+(positions wrapped into the box on a periodic axis); the density of a bin is
+its particle count over the bin's volume (box cross-section times bin
+width), in sigma^-3. Writes a PNG (left: the profile averaged over the chosen
+frames, with its standard error over frames; right: a heat map, time across,
+coordinate up, colour = density; the title says which frames were used) and
+a CSV: one row per frame, step,time, then one column per bin (named by the
+bin centre).
 """
 import numpy as np
 
@@ -20,7 +24,9 @@ def main():
     p.add_argument("h5", help="trajectory.h5 or final.h5 (H5MD)")
     p.add_argument("--axis", default="x", choices=sorted(AXES), help="axis of the profile (default x)")
     p.add_argument("--bins", type=int, default=50, help="bins along the axis (default 50)")
-    p.add_argument("--frames", default="all", help="frames: all (default), last, a list 0,5,9 or a slice ::10")
+    p.add_argument("--frames", default=sp.EQUILIBRIUM_FRAMES,
+                   help="frames: second-half (default: skips the initial configuration), all, last, "
+                        "a list 0,5,9 or a slice ::10")
     p.add_argument("-o", "--output", help="PNG to write (default: density_profile.png beside the input)")
     p.add_argument("--csv", help="CSV to write (default: density_profile.csv beside the input)")
     args = p.parse_args()
@@ -54,8 +60,19 @@ def main():
     header = ["step", "time"] + [f"{c:.6g}" for c in centres]
     sp.write_csv(args.csv or sp.default_output(args.h5, "density_profile.csv"), header,
                  [t.steps[frames], times] + [density[:, k] for k in range(args.bins)])
+    used = sp.describe_frames(frames, t.frames, t.steps)
+    mean = density.mean(axis=0)
+    # Frames are correlated in time, so this understates the error of a
+    # slowly relaxing profile; it shows how much the frames scatter.
+    sem = density.std(axis=0, ddof=1) / np.sqrt(len(frames)) if len(frames) > 1 else np.zeros_like(mean)
     plt = sp.pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, (avg, ax) = plt.subplots(1, 2, figsize=(11, 4.5), gridspec_kw={"width_ratios": [1, 2]}, sharey=True)
+    avg.plot(mean, centres, lw=1.2)
+    avg.fill_betweenx(centres, mean - sem, mean + sem, alpha=0.3, lw=0)
+    avg.set_xlabel("number density (sigma^-3)")
+    avg.set_ylabel(f"{args.axis} (sigma)")
+    avg.set_title("average (band: standard error over frames)", fontsize=9)
+    avg.grid(alpha=0.3)
     # Frame k spans the time half-way to its neighbours.
     if len(times) > 1:
         mids = 0.5 * (times[:-1] + times[1:])
@@ -65,10 +82,10 @@ def main():
     mesh = ax.pcolormesh(t_edges, edges, density.T, shading="flat", cmap="viridis")
     fig.colorbar(mesh, ax=ax, label="number density (sigma^-3)")
     ax.set_xlabel("time (tau)")
-    ax.set_ylabel(f"{args.axis} (sigma)")
-    ax.set_title(f"{args.h5}: density along {args.axis}, {len(frames)} frame(s)")
+    fig.suptitle(f"{args.h5}: density along {args.axis}, {used}", fontsize=10)
     fig.tight_layout()
     sp.save(fig, args.output or sp.default_output(args.h5, "density_profile.png"))
+    print(f"averaged over {used}")
     print(f"mean density {density.mean():.6g} sigma^-3, min {density.min():.6g}, max {density.max():.6g}")
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Particles per MPI rank over time: how balanced the slab decomposition was.
 
-Reads /observables/particles_per_rank (one row per thermo step, one
-column per rank) from a Strata trajectory. Plots one line per rank (a heat
+Reads /observables/particles_per_rank (one row per frame, or per thermo
+step in trajectories of older Strata; one column per rank) from a Strata
+trajectory. Plots one line per rank (a heat
 map beyond 16 ranks) and the imbalance max/mean, writes a CSV (step,time,
 rank0,rank1,...) and prints the worst imbalance.
 """
@@ -31,7 +32,7 @@ def main():
         raise sp.BadInput(f"{args.h5}: not an HDF5 file")
     with f:
         if SERIES + "/value" not in f:
-            raise sp.BadInput(f"{args.h5}: no /{SERIES} (not a Strata trajectory, or written before any thermo step)")
+            raise sp.BadInput(f"{args.h5}: no /{SERIES} (not a Strata trajectory, or one with no frame yet)")
         counts = np.asarray(f[SERIES + "/value"], dtype=np.int64)
         rows = counts.shape[0]
         steps = np.asarray(f[SERIES + "/step"][:rows])

@@ -4,10 +4,13 @@
 Pairs are found with a periodic k-d tree (scipy cKDTree, minimum image on
 periodic axes) a chunk of particles at a time, so 1e5 particles take seconds
 per frame in bounded memory.
-g(r) is averaged over the chosen frames and normalised by the ideal-gas pair
-count (N-1)/V * 4 pi r^2 dr per particle, so g -> 1 for an uncorrelated
-system. Along reflecting axes no image is taken; g(r) then dips at large r
-from the walls. Writes a PNG and a CSV (r,g) and prints the highest peak.
+g(r) is averaged over the chosen frames (by default the second half of the
+file's frames: the first hold the initial configuration and its relaxation)
+and normalised by the ideal-gas pair count (N-1)/V * 4 pi r^2 dr per particle,
+so g -> 1 for an uncorrelated system. The plot and the output say which
+frames were used. Along reflecting axes no image is taken; g(r) then dips at
+large r from the walls. Writes a PNG and a CSV (r,g) and prints the frames
+used and the highest peak.
 """
 import numpy as np
 
@@ -55,8 +58,9 @@ def main():
     p = sp.ArgumentParser(description=__doc__.split("\n\n")[0],
                           epilog="example: rdf.py output/run/trajectory.h5 --frames -10: --rmax 4")
     p.add_argument("h5", help="trajectory.h5 or final.h5 (H5MD)")
-    p.add_argument("--frames", default="all",
-                   help="frames to average: all (default), first, last, 3, -1, 0,5,9 or a slice 10:")
+    p.add_argument("--frames", default=sp.EQUILIBRIUM_FRAMES,
+                   help="frames to average: second-half (default: skips the initial configuration), all, "
+                        "first, last, 3, -1, 0,5,9 or a slice 10:")
     p.add_argument("--rmax", type=float, help="largest r (default and limit: half the shortest periodic edge)")
     p.add_argument("--bins", type=int, default=200, help="number of r bins (default 200)")
     p.add_argument("-o", "--output", help="PNG to write (default: rdf.png beside the input)")
@@ -96,10 +100,12 @@ def main():
     ax.annotate(f"peak r = {r[peak]:.4g}", (r[peak], g[peak]), textcoords="offset points", xytext=(8, -4))
     ax.set_xlabel("r (sigma)")
     ax.set_ylabel("g(r)")
-    ax.set_title(f"{args.h5}: {t.n} particles, {len(frames)} frame(s)")
+    used = sp.describe_frames(frames, t.frames, t.steps)
+    ax.set_title(f"{args.h5}: {t.n} particles\naveraged over {used}", fontsize=10)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     sp.save(fig, args.output or sp.default_output(args.h5, "rdf.png"))
+    print(f"averaged over {used}")
     print(f"highest peak: r = {r[peak]:.6g}, g = {g[peak]:.6g}")
 
 

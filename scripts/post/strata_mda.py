@@ -1,22 +1,23 @@
-"""Open a Strata trajectory.h5 in MDAnalysis, whatever its version.
+"""Open a Strata trajectory.h5 in MDAnalysis, old files included.
 
     import sys; sys.path.insert(0, "scripts/post")
     import strata_mda
     u = strata_mda.universe("output/run/trajectory.h5")
     for ts in u.trajectory:
-        ts.positions, ts.time, ts.data["step"], ts.data.get("kinetic_energy")
+        ts.positions, ts.dimensions, ts.time, ts.data["step"], ts.data.get("kinetic_energy")
 
-MDAnalysis' own H5MD reader opens Strata's trajectory too:
+MDAnalysis' own H5MD reader opens the trajectories Strata writes now (one
+/observables row per frame, the box as a [frames][3][3] matrix):
     u = mda.Universe.empty(N, trajectory=False)
     u.load_new(path, format="H5MD", convert_units=False)
-but it reads /observables/<name>/value[frame] by frame index (Strata writes
-thermo rows at their own cadence, so row k is frame k only when
-output.thermo_every equals output.trajectory_every) and it reports no box
-for three edge lengths. The reader below differs in two steps only: an observable is attached to a frame when it has a
-row at the frame's step, and the cuboid box, stored as three edge lengths
-([frames][3], as H5MD allows; MDAnalysis 2.4 expects [frames][3][3] and
-reports no box), becomes ts.dimensions. Strata's lengths and times are reduced LJ
-units, which MDAnalysis cannot convert, so units are left as they are.
+This reader adds ts.data["step"] and also opens trajectories of older
+Strata, which MDAnalysis 2.4's reader cannot read whole: their observables
+are at the thermo cadence (that reader takes row k for frame k and fails
+past the end of the shorter series; here a frame gets the row at its
+step, if any) and their box is three edge lengths per frame ([frames][3],
+for which that reader reports no box; here it becomes ts.dimensions).
+Strata's lengths and times are reduced LJ units, which MDAnalysis cannot
+convert, so units are left as they are.
 """
 import h5py
 import numpy as np
@@ -26,14 +27,15 @@ def _reader_class():
     from MDAnalysis.coordinates.H5MD import H5MDReader
 
     class StrataH5MDReader(H5MDReader):
-        """H5MDReader that matches observables to frames by step."""
+        """H5MDReader that matches observables to frames by step and reads 3-vector boxes."""
 
         format = "STRATA_H5MD"
 
         def _read_frame(self, frame):
             ts = super()._read_frame(frame)
-            # A cuboid box is stored as its three edge lengths ([frames][3],
-            # as H5MD allows); MDAnalysis expects three box vectors.
+            # Older files store a cuboid box as its three edge lengths
+            # ([frames][3], as H5MD allows); MDAnalysis 2.4 reads only the
+            # [frames][3][3] matrix.
             edges = self._particle_group["box/edges/value"]
             if edges.ndim == 2:
                 ts.dimensions = np.concatenate([edges[frame], [90.0, 90.0, 90.0]])

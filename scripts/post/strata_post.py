@@ -62,13 +62,22 @@ def default_output(input_path, name):
     return os.path.join(os.path.dirname(os.path.abspath(input_path)), name)
 
 
+# What structural averages (g(r), density profiles) take by default: the
+# first frames hold the initial configuration (a lattice, say) and the
+# relaxation from it, which an equilibrium average must leave out.
+EQUILIBRIUM_FRAMES = "second-half"
+
+
 def parse_frames(spec, count):
-    """Frame indices from "all", "last", "first", "3", "-1", "2:10:2" or "0,5,9"."""
+    """Frame indices from "all", "second-half" (frames count//2 onwards), "last",
+    "first", "3", "-1", "2:10:2" or "0,5,9"."""
     if count == 0:
         raise BadInput("the file holds no frames")
     spec = spec.strip()
     if spec == "all":
         return list(range(count))
+    if spec == "second-half":
+        return list(range(count // 2, count))
     if spec == "last":
         return [count - 1]
     if spec == "first":
@@ -87,10 +96,20 @@ def parse_frames(spec, count):
                     raise BadInput(f"frame {i} does not exist (the file holds {count} frames)")
                 picked.append(i % count)
     except ValueError:
-        raise BadInput(f"--frames {spec!r} (expected all, first, last, an index, a list 0,5,9 or a slice 0:10:2)")
+        raise BadInput(f"--frames {spec!r} (expected all, second-half, first, last, an index, a list 0,5,9 "
+                       "or a slice 0:10:2)")
     if not picked:
         raise BadInput(f"--frames {spec!r} selects no frame of {count}")
     return picked
+
+
+def describe_frames(frames, count, steps):
+    """Which frames were used, for titles and output: "frames 4-8 of 9 (steps 200-400)"."""
+    if len(frames) == 1:
+        return f"frame {frames[0]} of {count} (step {steps[frames[0]]})"
+    if frames == list(range(frames[0], frames[-1] + 1)):
+        return f"frames {frames[0]}-{frames[-1]} of {count} (steps {steps[frames[0]]}-{steps[frames[-1]]})"
+    return f"{len(frames)} frames of {count} (steps {', '.join(str(steps[f]) for f in frames)})"
 
 
 def _text(value):
@@ -132,8 +151,13 @@ class Trajectory:
         edges = self.group.get("box/edges")
         if edges is None:
             raise BadInput(f"{path}: no box/edges in {self.group.name}")
-        # Time-dependent box (a group with value[F][3]) or fixed (a dataset [3]).
-        self._edges = edges["value"] if isinstance(edges, h5py.Group) else edges
+        # Time-dependent (a group: value [F][3] or [F][3][3]) or fixed (a
+        # dataset [3] or [3][3]); H5MD allows the edge lengths or the matrix.
+        self._timed = isinstance(edges, h5py.Group)
+        self._edges = edges["value"] if self._timed else edges
+        if self._edges.shape[int(self._timed):] not in ((3,), (3, 3)) or (self._timed and self._edges.shape[0] == 0):
+            raise BadInput(f"{path}: box/edges has shape {self._edges.shape}, expected "
+                           f"{'[frames]' if self._timed else ''}[3] or [3][3]")
         boundary = self.group["box"].attrs.get("boundary")
         if boundary is None:
             self.periodic = np.ones(3, dtype=bool)
@@ -151,8 +175,13 @@ class Trajectory:
         self._ids = ids if ids is not None and ids.shape == pos.shape[:2] else None
 
     def box(self, frame):
-        e = self._edges
-        return np.asarray(e[frame] if e.ndim == 2 else e[()], dtype=float)
+        """The three edge lengths of the (cuboid) box at a frame."""
+        e = np.asarray(self._edges[frame] if self._timed else self._edges[()], dtype=float)
+        if e.shape == (3, 3):
+            if np.count_nonzero(e - np.diag(np.diag(e))):
+                raise BadInput(f"{self.path}: the box is triclinic ({e.tolist()}); these tools handle cuboid boxes")
+            e = np.diag(e).copy()
+        return e
 
     def _order(self, frame):
         if self._ids is None:

@@ -5,6 +5,10 @@
 # speed 2 (MSD = 4 t^2), written by tests/unit/make_trajectory.cpp.
 #  - every tool: --help, a valid PNG, the right numbers in its CSV, exit 2
 #    with one line on bad input;
+#  - g(r) and density profiles average the second half of the frames by
+#    default and say so;
+#  - the tools give the same numbers on a trajectory in the layout of older
+#    Strata (box edges [F][3], observables at the thermo cadence);
 #  - MDAnalysis and the XDMF sidecar read what h5py reads;
 #  - a run killed after a frame leaves that many readable frames, and
 #    resuming it from an earlier step (on another rank count) gives the same
@@ -39,7 +43,12 @@ tool rdf "$T/trajectory.h5" --frames 0 --rmax 2.4 --bins 240 -o "$WORK/rdf.png" 
   fail "rdf.py"
 tool msd "$T/trajectory.h5" -o "$WORK/msd.png" --csv "$WORK/msd.csv" >/dev/null || fail "msd.py"
 tool density_profile "$T/trajectory.h5" --axis y --bins 16 -o "$WORK/density.png" --csv "$WORK/density.csv" \
-  >/dev/null || fail "density_profile.py"
+  >"$WORK/density.out" || fail "density_profile.py"
+grep -qx "averaged over frames 3-5 of 6 (steps 30-50)" "$WORK/density.out" ||
+  fail "density_profile.py by default: $(cat "$WORK/density.out")"
+tool rdf "$T/trajectory.h5" --rmax 2.4 --bins 240 -o "$WORK/rdf_default.png" >"$WORK/rdf_default.out" || fail "rdf.py"
+grep -qx "averaged over frames 3-5 of 6 (steps 30-50)" "$WORK/rdf_default.out" ||
+  fail "rdf.py by default: $(cat "$WORK/rdf_default.out")"
 tool ranks "$T/trajectory.h5" -o "$WORK/ranks.png" --csv "$WORK/ranks.csv" >/dev/null || fail "ranks.py"
 "$PYTHON" "$PYDIR/check_png.py" "$WORK"/{thermo,rdf,msd,density,ranks}.png >/dev/null || fail "a tool wrote a bad PNG"
 
@@ -65,12 +74,41 @@ for name in ("msd", "msd2"):
     assert np.allclose(m[:, 2], 4.0 * m[:, 1] ** 2, rtol=1e-9, atol=1e-12), f"{name}: MSD {m[:, 2]} is not 4 t^2"
 d = np.loadtxt(f"{work}/density.csv", delimiter=",", skiprows=1)
 L = 4 * a
-assert d.shape == (6, 2 + 16), d.shape
+assert d.shape == (3, 2 + 16) and list(d[:, 0]) == [30, 40, 50], d[:, :2]  # the second half of 6 frames
 assert np.allclose(d[:, 2:].sum(axis=1) * L * L * (L / 16), n), "density profile does not integrate to N"
 k = np.loadtxt(f"{work}/ranks.csv", delimiter=",", skiprows=1)
-assert k.shape == (11, 2 + 3), f"particles_per_rank: {k.shape}, expected 11 thermo rows x 3 ranks"
+assert k.shape == (6, 2 + 3), f"particles_per_rank: {k.shape}, expected 6 frames x 3 ranks"
 assert (k[:, 2:].sum(axis=1) == n).all(), "particles per rank do not add up to N"
 PY
+
+# Trajectories of older Strata: box edges [F][3], observables every thermo
+# step (5 here, frames every 10). Every tool gives the same numbers on them.
+"$PYTHON" - "$T/trajectory.h5" "$WORK/old.h5" <<'PY' || fail "writing an old-layout trajectory"
+import shutil, sys
+import h5py
+import numpy as np
+shutil.copy(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    e = f["particles/all/box/edges"]
+    lengths = np.array([np.diag(m) for m in e["value"][:]])
+    del e["value"]
+    e.create_dataset("value", data=lengths, maxshape=(None, 3))
+    for name, s in f["observables"].items():
+        value = s["value"][:]
+        rows = np.repeat(value, 2, axis=0)[:-1]  # a row at every 5 steps, as thermo_every = 5 gave
+        for key, data in (("step", 5 * np.arange(len(rows))), ("time", 0.05 * np.arange(len(rows))), ("value", rows)):
+            del s[key]
+            s[key] = data
+PY
+tool rdf "$WORK/old.h5" --frames 0 --rmax 2.4 --bins 240 -o "$WORK/old_rdf.png" --csv "$WORK/old_rdf.csv" >/dev/null &&
+  tool msd "$WORK/old.h5" -o "$WORK/old_msd.png" --csv "$WORK/old_msd.csv" >/dev/null &&
+  tool density_profile "$WORK/old.h5" --axis y --bins 16 -o "$WORK/old_density.png" --csv "$WORK/old_density.csv" \
+    >/dev/null && tool ranks "$WORK/old.h5" -o "$WORK/old_ranks.png" --csv "$WORK/old_ranks.csv" >/dev/null ||
+  fail "a tool fails on an old-layout trajectory"
+for t in rdf msd density; do
+  cmp -s "$WORK/$t.csv" "$WORK/old_$t.csv" || fail "$t differs between the old and the new layout"
+done
+[ "$(wc -l <"$WORK/old_ranks.csv")" -eq 12 ] || fail "ranks.py on the old layout: $(wc -l <"$WORK/old_ranks.csv") lines"
 
 # g(r) normalisation: an ideal gas (a final.h5-like file: fixed box, rows in
 # shuffled id order) gives g = 1.
@@ -141,7 +179,24 @@ expect_bad_input density_profile "$T/trajectory.h5" --bins 0
 expect_bad_input ranks "$WORK/gas.h5"
 
 # --- other readers: MDAnalysis and XDMF --------------------------------------
-"$PYTHON" "$PYDIR/check_mdanalysis.py" "$T/trajectory.h5" "$POST" 2>/dev/null || fail "MDAnalysis reads another trajectory"
+"$PYTHON" "$PYDIR/check_mdanalysis.py" "$T/trajectory.h5" "$POST" --mass 1.0 --thermo "$T/thermo.csv" ||
+  fail "MDAnalysis reads another trajectory"
+"$PYTHON" - "$WORK/old.h5" "$POST" <<'PY' || fail "strata_mda.py on an old-layout trajectory"
+import sys, warnings
+import h5py
+import numpy as np
+warnings.simplefilter("ignore")
+sys.path.insert(0, sys.argv[2])
+import strata_mda
+u = strata_mda.universe(sys.argv[1])
+with h5py.File(sys.argv[1], "r") as f:
+    L = f["particles/all/box/edges/value"][:]
+    ke = dict(zip(f["observables/kinetic_energy/step"][:], f["observables/kinetic_energy/value"][:]))
+assert len(u.trajectory) == 6
+for ts in u.trajectory:
+    assert np.allclose(ts.dimensions, np.concatenate([L[ts.frame], [90, 90, 90]])), ts.dimensions
+    assert ts.data["step"] == 10 * ts.frame and ts.data["kinetic_energy"] == ke[10 * ts.frame], ts.data
+PY
 "$PYTHON" "$PYDIR/check_xdmf.py" "$T/trajectory.xmf" "$T/trajectory.h5" >/dev/null || fail "XDMF check"
 sed 's|/particles/all/velocity/value|/particles/all/velocity/valve|' "$T/trajectory.xmf" >"$T/broken.xmf"
 if "$PYTHON" "$PYDIR/check_xdmf.py" "$T/broken.xmf" "$T/trajectory.h5" >/dev/null 2>&1; then
@@ -175,8 +230,8 @@ import h5py
 import numpy as np
 with h5py.File(sys.argv[1], "r") as f:
     v = f["observables/particles_per_rank/value"][:]
-# 2 ranks up to step 20 (zero-padded to 4 columns), then 4 ranks.
-assert v.shape == (11, 4) and (v.sum(axis=1) == int(sys.argv[2])).all() and not v[:5, 2:].any(), v
+# 2 ranks up to step 20 (frames 0-2, zero-padded to 4 columns), then 4 ranks.
+assert v.shape == (6, 4) and (v.sum(axis=1) == int(sys.argv[2])).all() and not v[:3, 2:].any(), v
 PY
 
 make_trajectory 4 "$WORK/deflate" "${ARGS[@]}" --deflate 6 --rows-per-write 50 >/dev/null || fail "deflate run"

@@ -7,7 +7,8 @@ Parses the XMF with xml.etree and checks: one temporal collection with a
 Polyvertex grid per frame of the H5MD file, in order, with that frame's time;
 every HDF5 path it names exists in the file with the stated shape and number
 type; every HyperSlab selects frame k (of grid k) inside the dataset, with
-the count the grid states; the geometry it selects is the frame's positions.
+the count the grid states; the geometry it selects is the frame's positions;
+the grid attribute "box" selects the frame's box matrix.
 Prints every failure and exits 1, or prints "xdmf check passed" and exits 0.
 """
 import os
@@ -32,7 +33,7 @@ def main():
     times = f["particles/all/position/time"][:]
     n = f["particles/all/position/value"].shape[1]
 
-    def hyperslab(item, where, frame, components):
+    def hyperslab(item, where, frame, components, expected_count=None):
         """The data an XDMF HyperSlab DataItem selects, after checking it."""
         if item is None or item.get("ItemType") != "HyperSlab":
             fail(f"{where}: not a HyperSlab DataItem")
@@ -46,7 +47,7 @@ def main():
         if sel.get("Format") != "XML" or src.get("Format") != "HDF":
             fail(f"{where}: expected an XML selection and an HDF source")
             return None
-        rank = len(outer)
+        rank = len(outer) if expected_count is None else len(expected_count)
         numbers = [int(v) for v in sel.text.split()]
         if [int(v) for v in sel.get("Dimensions").split()] != [3, rank] or len(numbers) != 3 * rank:
             fail(f"{where}: selection is not 3 x {rank} (start, stride, count)")
@@ -67,8 +68,12 @@ def main():
         key = (src.get("NumberType", "Float"), int(src.get("Precision", "4")))
         if NUMBER_TYPES.get(key) != dset.dtype:
             fail(f"{where}: {path} is {dset.dtype}, the XMF states {key}")
-        expected_count = [1, n] + ([3] if components == 3 else [])
-        if count != outer or count != expected_count:
+        if expected_count is None:
+            expected_count = [1, n] + ([3] if components == 3 else [])
+            shape_ok = count == outer
+        else:  # a grid attribute: the selection, reshaped
+            shape_ok = np.prod(count) == np.prod(outer)
+        if not shape_ok or count != expected_count:
             fail(f"{where}: selects {count} (Dimensions {outer}), expected {expected_count}")
         if start[0] != frame or any(start[1:]) or any(s != 1 for s in stride):
             fail(f"{where}: starts at {start} stride {stride}, expected frame {frame}, contiguous")
@@ -105,6 +110,14 @@ def main():
             named = set()
             for a in g.findall("Attribute"):
                 name = a.get("Name")
+                if name == "box":
+                    if a.get("Center") != "Grid" or a.get("AttributeType") != "Tensor":
+                        fail(f"{where}: attribute box should be a Tensor on the grid")
+                    m = hyperslab(a.find("DataItem"), f"{where} attribute box", k, 9, [1, 3, 3])
+                    if m is not None and not np.array_equal(m[0], f["particles/all/box/edges/value"][k]):
+                        fail(f"{where}: attribute box is not frame {k}'s box")
+                    named.add(name)
+                    continue
                 named.add(name)
                 if name not in ELEMENTS:
                     fail(f"{where}: unknown attribute {name}")
@@ -113,7 +126,7 @@ def main():
                 if a.get("AttributeType") != kind or a.get("Center") != "Node":
                     fail(f"{where}: attribute {name} should be a {kind} on nodes")
                 hyperslab(a.find("DataItem"), f"{where} attribute {name}", k, ELEMENTS[name])
-            stored = {e for e in ELEMENTS if f"particles/all/{e}/value" in f}
+            stored = {e for e in ELEMENTS if f"particles/all/{e}/value" in f} | {"box"}
             if named != stored:
                 fail(f"{where}: attributes {sorted(named)}, the file stores {sorted(stored)}")
     for msg in failures:

@@ -23,6 +23,7 @@
 #include "io/H5mdReader.hpp"
 #include "io/H5mdWriter.hpp"
 #include "core/InputError.hpp"
+#include "io/RowChecksum.hpp"
 #include "tests/unit/TestParticles.hpp"
 
 namespace strata {
@@ -422,6 +423,81 @@ TEST_F(CheckpointTest, NewerFormatVersionIsRejected) {
     ADD_FAILURE() << "a version 2 checkpoint was accepted";
   } catch (const InputError& e) {
     EXPECT_NE(e.problem().find("format version 2"), std::string::npos) << e.what();
+  }
+}
+
+// Rewrites the checkpoint's box edges as a 3 x 3 matrix (the other form
+// H5MD allows), with its integrity record (shape and checksum) to match, as
+// a tool converting the file would.
+void edges_as_matrix(const std::string& path, const std::vector<double>& matrix) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(H5Ldelete(f, "/particles/all/box/edges", H5P_DEFAULT), 0);
+  const hsize_t dims[2] = {3, 3};
+  hid_t space = H5Screate_simple(2, dims, nullptr);
+  hid_t d = H5Dcreate2(f, "/particles/all/box/edges", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, matrix.data()), 0);
+  H5Dclose(d);
+  H5Sclose(space);
+  // Find the edges' row of the integrity table.
+  d = H5Dopen2(f, "/strata/integrity/path", H5P_DEFAULT);
+  const hid_t type = H5Dget_type(d);
+  const std::size_t width = H5Tget_size(type);
+  hsize_t D = 0;
+  space = H5Dget_space(d);
+  H5Sget_simple_extent_dims(space, &D, nullptr);
+  std::vector<char> names(D * width);
+  H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names.data());
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Dclose(d);
+  hsize_t row = D;
+  for (hsize_t k = 0; k < D; ++k)
+    if (std::string(&names[k * width]) == "/particles/all/box/edges") row = k;
+  ASSERT_LT(row, D);
+  auto rewrite_row = [&](const char* name, hid_t mem_type, const void* values) {
+    const hid_t set = H5Dopen2(f, name, H5P_DEFAULT);
+    const hid_t file_space = H5Dget_space(set);
+    hsize_t table[2] = {0, 0};
+    H5Sget_simple_extent_dims(file_space, table, nullptr);
+    const hsize_t start[2] = {row, 0}, count[2] = {1, table[1]};
+    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+    const hid_t mem = H5Screate_simple(2, count, nullptr);
+    EXPECT_GE(H5Dwrite(set, mem_type, mem, file_space, H5P_DEFAULT, values), 0) << name;
+    H5Sclose(mem);
+    H5Sclose(file_space);
+    H5Dclose(set);
+  };
+  const std::int64_t shape[3] = {3, 3, -1};
+  rewrite_row("/strata/integrity/shape", H5T_NATIVE_INT64, shape);
+  // Datasets rank 0 writes whole have their checksum in column 0.
+  std::vector<std::uint64_t> sums(static_cast<std::size_t>(world_size()), 0);
+  sums[0] = rows_checksum(matrix.data(), 3 * sizeof(double), 3, 0);
+  rewrite_row("/strata/integrity/checksum", H5T_NATIVE_UINT64, sums.data());
+  H5Fclose(f);
+}
+
+TEST_F(CheckpointTest, BoxEdgesAsADiagonalMatrixAreReadAndTriclinicOnesRefused) {
+  const SlabLayout layout = uniform_layout();
+  const std::int64_t N = 40;
+  const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(N, layout), meta_for(layout, 5), 0);
+  const std::string matrix = out_ + "/matrix.h5", triclinic = out_ + "/triclinic.h5";
+  damaged_copy(good, matrix, [](const std::string& to) {
+    edges_as_matrix(to, {kBox[0], 0, 0, 0, kBox[1], 0, 0, 0, kBox[2]});
+  });
+  damaged_copy(good, triclinic, [](const std::string& to) {
+    edges_as_matrix(to, {kBox[0], 0, 0, 1.5, kBox[1], 0, 0, 0, kBox[2]});
+  });
+  const CheckpointMeta m = read_checkpoint_meta(matrix);
+  EXPECT_EQ(m.box, kBox);
+  EXPECT_EQ(m.particle_count, N);
+  expect_each_particle_once_on_its_owner(read_checkpoint_particles(MPI_COMM_WORLD, matrix, layout), N, layout,
+                                         MPI_COMM_WORLD);
+  EXPECT_EQ(read_h5md_info(matrix).box, kBox);
+  try {
+    read_checkpoint_meta(triclinic);
+    ADD_FAILURE() << "a triclinic box was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.problem().find("triclinic"), std::string::npos) << e.what();
   }
 }
 

@@ -391,6 +391,72 @@ TEST_F(H5mdTest, ReaderTakesTheLastFrameOfOtherWriters) {
   for (hsize_t i = 0; i < 3 * n; ++i) EXPECT_EQ(r.position[i], 0.001 * static_cast<double>(3 * n + i));
 }
 
+// H5MD's two forms of a box, fixed or time-dependent: edge lengths or a
+// matrix whose rows are the edge vectors. Strata's trajectories use the
+// matrix, its final.h5 and checkpoints the lengths, other tools either.
+void write_with_edges(const std::string& file, const char* edges, std::vector<hsize_t> dims,
+                      const std::vector<double>& values) {
+  hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  auto put = [&](const char* name, const std::vector<hsize_t>& shape, const std::vector<double>& data) {
+    hid_t space = H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr);
+    hid_t d = H5Dcreate2(f, name, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
+    H5Dclose(d);
+    H5Sclose(space);
+  };
+  put(edges, dims, values);
+  put("/particles/all/position/value", {1, 2, 3}, {0.5, 1.5, 2.5, 3.5, 4.5, 5.5});
+  H5Pclose(lcpl);
+  H5Fclose(f);
+}
+
+TEST_F(H5mdTest, ReaderTakesTheBoxAsEdgeLengthsOrADiagonalMatrix) {
+  const std::array<double, 3> box{8.0, 9.0, 10.0};
+  const std::vector<double> matrix{8, 0, 0, 0, 9, 0, 0, 0, 10};
+  std::vector<double> two_frames(9, 0.0);  // frame 0: a zero box the reader must not take
+  two_frames.insert(two_frames.end(), matrix.begin(), matrix.end());
+  struct Case {
+    const char* name;
+    const char* edges;
+    std::vector<hsize_t> dims;
+    std::vector<double> values;
+  };
+  const Case cases[] = {{"lengths.h5", "/particles/all/box/edges", {3}, {8, 9, 10}},
+                        {"matrix.h5", "/particles/all/box/edges", {3, 3}, matrix},
+                        {"timed_lengths.h5", "/particles/all/box/edges/value", {2, 3}, {1, 1, 1, 8, 9, 10}},
+                        {"timed_matrix.h5", "/particles/all/box/edges/value", {2, 3, 3}, two_frames}};
+  for (const Case& c : cases) {
+    const std::string file = path(c.name);
+    if (comm_rank() == 0) write_with_edges(file, c.edges, c.dims, c.values);
+    MPI_Barrier(MPI_COMM_WORLD);
+    EXPECT_EQ(read_h5md_info(file).box, box) << c.name;
+    EXPECT_EQ(read_h5md_slab(file, 0, 0.0, 8.0, true).box, box) << c.name;
+  }
+}
+
+TEST_F(H5mdTest, ReaderRefusesATriclinicOrMisshapenBox) {
+  const std::pair<std::vector<hsize_t>, std::vector<double>> bad[] = {
+      {{3, 3}, {8, 0, 0, 0.5, 9, 0, 0, 0, 10}},  // a sheared box
+      {{2}, {8, 9}},
+      {{3, 2}, {8, 0, 0, 9, 0, 0}}};
+  for (std::size_t k = 0; k < std::size(bad); ++k) {
+    const std::string file = path("bad_box" + std::to_string(k) + ".h5");
+    if (comm_rank() == 0) write_with_edges(file, "/particles/all/box/edges", bad[k].first, bad[k].second);
+    MPI_Barrier(MPI_COMM_WORLD);
+    try {
+      read_h5md_info(file);
+      ADD_FAILURE() << "box " << k << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(e.problem().find("box/edges"), std::string::npos) << e.what();
+      if (k == 0) {
+        EXPECT_NE(e.problem().find("triclinic"), std::string::npos) << e.what();
+      }
+    }
+  }
+}
+
 TEST_F(H5mdTest, ReaderRejectsMissingAndNonH5mdFiles) {
   const std::string text = path("not_hdf5.h5"), bare = path("bare.h5");
   if (comm_rank() == 0) {

@@ -131,6 +131,18 @@ bool same_bits(T a, T b) {
   return std::memcmp(&a, &b, sizeof(T)) == 0;
 }
 
+template <class F>
+bool throws_naming(F&& f, const std::string& needle) {
+  try {
+    f();
+  } catch (const std::runtime_error& e) {
+    const bool named = std::string(e.what()).find(needle) != std::string::npos;
+    if (!named) ADD_FAILURE() << e.what();
+    return named;
+  }
+  return false;
+}
+
 // Checks frames [0, frames) of every element against the formulas.
 void expect_frames(const std::string& file, std::int64_t n, int frames, const std::vector<int>& frame_ids) {
   Reader r(file);
@@ -186,9 +198,64 @@ TEST_F(TrajectoryTest, FramesLandInIdOrderWhateverTheRankSplit) {
   Reader r(file);
   EXPECT_EQ(r.int64s("/particles/all/position/step"), (std::vector<std::int64_t>{0, 100, 200}));
   EXPECT_EQ(r.doubles("/particles/all/species/time"), (std::vector<double>{0.0, 0.5, 1.0}));
-  EXPECT_EQ(r.dims("/particles/all/box/edges/value"), (std::vector<hsize_t>{3, 3}));
+  // One diagonal matrix per frame: the form every H5MD reader understands.
+  EXPECT_EQ(r.dims("/particles/all/box/edges/value"), (std::vector<hsize_t>{3, 3, 3}));
   const auto edges = r.doubles("/particles/all/box/edges/value");
-  EXPECT_EQ(std::vector<double>(edges.begin() + 6, edges.end()), std::vector<double>(kBox.begin(), kBox.end()));
+  const std::vector<double> matrix{kBox[0], 0, 0, 0, kBox[1], 0, 0, 0, kBox[2]};
+  for (int f = 0; f < 3; ++f)
+    EXPECT_EQ(std::vector<double>(edges.begin() + 9 * f, edges.begin() + 9 * (f + 1)), matrix) << "frame " << f;
+}
+
+// Between neighbour-list rebuilds a run holds positions up to a skin
+// outside the box; what is written lies in [0, L) on periodic axes, and the
+// image counts move with it so position + image * L is unchanged.
+TEST_F(TrajectoryTest, PositionsAreWrittenWrappedWithImagesThatKeepTheUnwrappedPosition) {
+  const std::string file = path("wrapped.h5");
+  const std::int64_t n = 6 * comm_size() + 1;
+  const std::array<Boundary, 3> mixed{Boundary::Periodic, Boundary::Periodic, Boundary::Reflecting};
+  // Shifted by whole and fractional boxes both ways, x by two boxes and more.
+  const double shift[3] = {-2.0 * kBox[0] - 0.75, kBox[1] + 0.5, 3.0};
+  Particles p = particles_for(n, 0);
+  auto h_pos = Kokkos::create_mirror_view(p.position);
+  Kokkos::deep_copy(h_pos, p.position);
+  for (std::size_t i = 0; i < p.size; ++i)
+    for (int c = 0; c < 3; ++c) h_pos(i, c) += (i % 2 == 0 ? 1.0 : -1.0) * shift[c];
+  Kokkos::deep_copy(p.position, h_pos);
+  auto before = Kokkos::create_mirror_view(p.position);
+  Kokkos::deep_copy(before, p.position);
+  {
+    TrajectoryWriter w(MPI_COMM_WORLD, file, n, kBox, mixed, all_fields());
+    w.write_frame(p, 0, 0.0);
+  }
+  // The particles themselves are left as they were.
+  auto after = Kokkos::create_mirror_view(p.position);
+  Kokkos::deep_copy(after, p.position);
+  for (std::size_t i = 0; i < p.size; ++i)
+    for (int c = 0; c < 3; ++c) EXPECT_TRUE(same_bits(after(i, c), before(i, c)));
+
+  Reader r(file);
+  const auto pos = r.doubles("/particles/all/position/value");
+  const auto img = r.ints("/particles/all/image/value");
+  ASSERT_EQ(pos.size(), static_cast<std::size_t>(3 * n));
+  ASSERT_EQ(img.size(), pos.size());
+  std::size_t bad = 0;
+  for (std::int64_t id = 0; id < n; ++id) {
+    // particles_for(n, 0) holds ids in descending order on each rank: the
+    // row parity, hence the sign, is recomputed from the same split.
+    const std::int64_t row = (n - 1 - id) / comm_size();
+    const double sign = row % 2 == 0 ? 1.0 : -1.0;
+    for (int c = 0; c < 3; ++c) {
+      const std::size_t k = static_cast<std::size_t>(3 * id + c);
+      const double unwrapped = position_of(id, 0, c) + sign * shift[c] + kBox[c] * image_of(id, 0, c);
+      const bool inside = c == 2 ? pos[k] == position_of(id, 0, c) + sign * shift[c]  // reflecting: as it was
+                                 : 0.0 <= pos[k] && pos[k] < kBox[c];
+      const bool kept = std::abs(pos[k] + kBox[c] * img[k] - unwrapped) <= 1e-12 * kBox[c] * (std::abs(img[k]) + 1);
+      if ((!inside || !kept) && ++bad <= 5)
+        ADD_FAILURE() << "id " << id << " axis " << c << ": written " << pos[k] << " image " << img[k]
+                      << ", unwrapped " << unwrapped;
+    }
+  }
+  EXPECT_EQ(bad, 0u);
 }
 
 TEST_F(TrajectoryTest, ElementsShareOneClockAndFollowH5md) {
@@ -253,17 +320,19 @@ TEST_F(TrajectoryTest, AFrameIsReadableOnceTheWriterIsGone) {
   expect_frames(file, n, 1, {4});
 }
 
-TEST_F(TrajectoryTest, ObservablesGrowOneRowPerCall) {
+FrameObservables observables_of(int k) {
+  FrameObservables o;
+  o.values = {{"kinetic_energy", 1.5 + k}, {"msd", 0.25 * k}};
+  for (int r = 0; r < comm_size(); ++r) o.particles_per_rank.push_back(10 * k + r);
+  return o;
+}
+
+TEST_F(TrajectoryTest, ObservablesHaveOneRowPerFrameAtItsStep) {
   const std::string file = path("observables.h5");
   const int P = comm_size();
   {
     TrajectoryWriter w(MPI_COMM_WORLD, file, 4, kBox, kPeriodic, TrajectoryOptions{});
-    for (int k = 0; k < 3; ++k) {
-      std::vector<std::int64_t> per_rank(static_cast<std::size_t>(P));
-      for (int r = 0; r < P; ++r) per_rank[static_cast<std::size_t>(r)] = 10 * k + r;
-      w.write_observables(50 * k, 0.5 * k, {{"kinetic_energy", 1.5 + k}, {"msd", 0.25 * k}}, per_rank);
-      if (k < 2) w.write_frame(particles_for(4, k), 50 * k, 0.5 * k);
-    }
+    for (int k = 0; k < 3; ++k) w.write_frame(particles_for(4, k), 50 * k, 0.5 * k, observables_of(k));
   }
   Reader r(file);
   EXPECT_EQ(r.int64s("/observables/kinetic_energy/step"), (std::vector<std::int64_t>{0, 50, 100}));
@@ -276,16 +345,15 @@ TEST_F(TrajectoryTest, ObservablesGrowOneRowPerCall) {
   for (int k = 0; k < 3; ++k)
     for (int rk = 0; rk < P; ++rk) EXPECT_EQ(counts[static_cast<std::size_t>(k * P + rk)], 10 * k + rk);
   EXPECT_EQ(r.int64s(ppr + "step"), (std::vector<std::int64_t>{0, 50, 100}));
-  EXPECT_EQ(r.dims("/particles/all/position/value")[0], 2u) << "frames are counted apart from observables";
+  EXPECT_EQ(r.int64s("/particles/all/position/step"), (std::vector<std::int64_t>{0, 50, 100}));
 }
 
 TEST_F(TrajectoryTest, ParticlesPerRankWidensWithZerosForRanksThatDidNotExist) {
   const std::string file = path("widen.h5");
   {
     TrajectoryWriter w(MPI_COMM_WORLD, file, 1, kBox, kPeriodic, TrajectoryOptions{});
-    w.write_observables(0, 0.0, {}, {7});
-    w.write_observables(1, 0.1, {}, {3, 4, 5});
-    w.write_observables(2, 0.2, {}, {9, 8});
+    const std::vector<std::vector<std::int64_t>> counts{{7}, {3, 4, 5}, {9, 8}};
+    for (int k = 0; k < 3; ++k) w.write_frame(particles_for(1, 0), k, 0.1 * k, FrameObservables{{}, counts[k]});
   }
   Reader r(file);
   EXPECT_EQ(r.dims("/observables/particles_per_rank/value"), (std::vector<hsize_t>{3, 3}));
@@ -294,21 +362,49 @@ TEST_F(TrajectoryTest, ParticlesPerRankWidensWithZerosForRanksThatDidNotExist) {
   EXPECT_FALSE(r.has("/observables/kinetic_energy"));
 }
 
-TEST_F(TrajectoryTest, ObservableNamesThatWouldLeaveTheirGroupAreRefused) {
-  TrajectoryWriter w(MPI_COMM_WORLD, path("names.h5"), 1, kBox, kPeriodic, TrajectoryOptions{});
-  for (const char* bad : {"", "a/b", "strata"})
-    EXPECT_THROW(w.write_observables(0, 0.0, {{bad, 1.0}}, {}), std::invalid_argument) << bad;
-  EXPECT_THROW(w.write_observables(0, 0.0, {{"e", 1.0}, {"e", 2.0}}, {}), std::invalid_argument);
+// A frame whose observables differ from the earlier frames' would leave
+// some series a row short, and a reader indexing them by frame would run
+// past their end: refused before anything of the frame is written.
+TEST_F(TrajectoryTest, EveryFrameMustRecordTheSameObservables) {
+  const std::string file = path("same_observables.h5");
+  const std::int64_t n = comm_size();
+  {
+    TrajectoryWriter w(MPI_COMM_WORLD, file, n, kBox, kPeriodic, TrajectoryOptions{});
+    w.write_frame(particles_for(n, 0), 0, 0.0, observables_of(0));
+    FrameObservables fewer = observables_of(1), more = observables_of(1), no_counts = observables_of(1);
+    fewer.values.pop_back();
+    more.values.emplace_back("pressure", 1.0);
+    no_counts.particles_per_rank.clear();
+    for (const FrameObservables& bad : {fewer, more, no_counts, FrameObservables{}})
+      EXPECT_THROW(w.write_frame(particles_for(n, 1), 10, 0.1, bad), std::invalid_argument);
+    // In another order is the same set.
+    FrameObservables reordered = observables_of(1);
+    std::swap(reordered.values[0], reordered.values[1]);
+    w.write_frame(particles_for(n, 1), 10, 0.1, reordered);
+  }
+  Reader r(file);
+  EXPECT_EQ(r.int64s("/particles/all/position/step"), (std::vector<std::int64_t>{0, 10}));
+  for (const char* name : {"kinetic_energy", "msd", "particles_per_rank"})
+    EXPECT_EQ(r.int64s(std::string("/observables/") + name + "/step"), (std::vector<std::int64_t>{0, 10})) << name;
+  EXPECT_EQ(r.doubles("/observables/kinetic_energy/value"), (std::vector<double>{1.5, 2.5}));
 }
 
-// Frames at steps 0, 10, 20, 30 (frame ids 0-3) and observables every 5
-// steps up to 30; resumed, only the steps after resume_step.
+TEST_F(TrajectoryTest, ObservableNamesThatWouldLeaveTheirGroupAreRefused) {
+  TrajectoryWriter w(MPI_COMM_WORLD, path("names.h5"), 1, kBox, kPeriodic, TrajectoryOptions{});
+  const Particles p = particles_for(1, 0);
+  for (const char* bad : {"", "a/b", "strata", "particles_per_rank"})
+    EXPECT_THROW(w.write_frame(p, 0, 0.0, FrameObservables{{{bad, 1.0}}, {}}), std::invalid_argument) << bad;
+  EXPECT_THROW(w.write_frame(p, 0, 0.0, FrameObservables{{{"e", 1.0}, {"e", 2.0}}, {}}), std::invalid_argument);
+  EXPECT_TRUE(w.frames().empty());
+}
+
+// Frames with their observables at steps 0, 10, 20, 30 (frame ids 0-3);
+// resumed, only the steps after resume_step.
 void write_run(const std::string& file, std::int64_t n, std::int64_t resume_step = -1) {
   TrajectoryWriter w(MPI_COMM_WORLD, file, n, kBox, kPeriodic, all_fields(), resume_step);
-  for (int step = 0; step <= 30; step += 5) {
+  for (int step = 0; step <= 30; step += 10) {
     if (step <= resume_step) continue;
-    if (step % 10 == 0) w.write_frame(particles_for(n, step / 10), step, 0.1 * step);
-    w.write_observables(step, 0.1 * step, {{"kinetic_energy", step + 0.5}}, {step});
+    w.write_frame(particles_for(n, step / 10), step, 0.1 * step, FrameObservables{{{"kinetic_energy", step + 0.5}}, {step}});
   }
 }
 
@@ -324,10 +420,80 @@ TEST_F(TrajectoryTest, ResumeDropsEverythingAfterTheCheckpointStep) {
   expect_frames(file, n, 2, {0, 1});
   Reader r(file);
   EXPECT_EQ(r.int64s("/particles/all/position/step"), (std::vector<std::int64_t>{0, 10}));
-  EXPECT_EQ(r.dims("/particles/all/box/edges/value"), (std::vector<hsize_t>{2, 3}));
+  EXPECT_EQ(r.dims("/particles/all/box/edges/value"), (std::vector<hsize_t>{2, 3, 3}));
+  EXPECT_EQ(r.int64s("/observables/kinetic_energy/step"), (std::vector<std::int64_t>{0, 10}));
+  EXPECT_EQ(r.dims("/observables/kinetic_energy/value"), (std::vector<hsize_t>{2}));
+  EXPECT_EQ(r.int64s("/observables/particles_per_rank/step"), (std::vector<std::int64_t>{0, 10}));
+}
+
+// A frame killed half-way (its observables written, its step not) is
+// dropped on resume together with its observables rows.
+TEST_F(TrajectoryTest, ResumeDropsAHalfWrittenFrameWithItsObservables) {
+  const std::string file = path("half.h5");
+  const std::int64_t n = 2 * comm_size();
+  write_run(file, n);
+  if (comm_rank() == 0) {
+    // Frame 3 (step 30) as a kill before the clock would leave it: a step
+    // row extended but never written (0 here: unwritten rows read as 0).
+    hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, "/particles/all/position/step", H5P_DEFAULT);
+    hid_t space = H5Dget_space(d);
+    const hsize_t row = 3, one = 1;
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, &row, nullptr, &one, nullptr);
+    hid_t mem = H5Screate_simple(1, &one, nullptr);
+    const std::int64_t unwritten = 0;
+    H5Dwrite(d, H5T_NATIVE_INT64, mem, space, H5P_DEFAULT, &unwritten);
+    H5Sclose(mem);
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(f);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  {
+    TrajectoryWriter w(MPI_COMM_WORLD, file, n, kBox, kPeriodic, all_fields(), 30);
+    EXPECT_EQ(w.frames().size(), 3u);
+  }
+  Reader r(file);
+  for (const char* name : {"/particles/all/position/step", "/observables/kinetic_energy/step",
+                           "/observables/particles_per_rank/step"})
+    EXPECT_EQ(r.int64s(name), (std::vector<std::int64_t>{0, 10, 20})) << name;
+  EXPECT_EQ(r.dims("/observables/kinetic_energy/value"), (std::vector<hsize_t>{3}));
+}
+
+// A trajectory of an older Strata (box edges [F][3], observables at the
+// thermo cadence) cannot be continued in this layout: refused by name, and
+// left as it was.
+TEST_F(TrajectoryTest, ResumeRefusesTheOlderLayoutAndLeavesItAlone) {
+  const std::int64_t n = 2 * comm_size();
+  const std::string thermo_rows = path("old_observables.h5"), vector_box = path("old_box.h5");
+  write_run(thermo_rows, n);
+  write_run(vector_box, n);
+  if (comm_rank() == 0) {
+    hid_t f = H5Fopen(thermo_rows.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const std::int64_t steps[4] = {0, 5, 10, 15};  // every 5 steps, frames every 10
+    hid_t d = H5Dopen2(f, "/observables/kinetic_energy/step", H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, steps);
+    H5Dclose(d);
+    H5Fclose(f);
+    f = H5Fopen(vector_box.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    H5Ldelete(f, "/particles/all/box/edges/value", H5P_DEFAULT);
+    const hsize_t dims[2] = {4, 3};
+    hid_t space = H5Screate_simple(2, dims, nullptr);
+    d = H5Dcreate2(f, "/particles/all/box/edges/value", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Fclose(f);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  EXPECT_TRUE(all_ranks(throws_naming(
+      [&] { TrajectoryWriter(MPI_COMM_WORLD, thermo_rows, n, kBox, kPeriodic, all_fields(), 10); },
+      "/observables/kinetic_energy does not hold one row per frame")));
+  EXPECT_TRUE(all_ranks(throws_naming(
+      [&] { TrajectoryWriter(MPI_COMM_WORLD, vector_box, n, kBox, kPeriodic, all_fields(), 10); },
+      "box edges are not [frames][3][3]")));
+  expect_frames(thermo_rows, n, 4, {0, 1, 2, 3});
+  Reader r(thermo_rows);
   EXPECT_EQ(r.int64s("/observables/kinetic_energy/step"), (std::vector<std::int64_t>{0, 5, 10, 15}));
-  EXPECT_EQ(r.dims("/observables/kinetic_energy/value"), (std::vector<hsize_t>{4}));
-  EXPECT_EQ(r.int64s("/observables/particles_per_rank/step"), (std::vector<std::int64_t>{0, 5, 10, 15}));
 }
 
 TEST_F(TrajectoryTest, ResumedRunEqualsAnUninterruptedOne) {
@@ -355,18 +521,6 @@ TEST_F(TrajectoryTest, ResumeWithoutAFileStartsANewTrajectory) {
     w.write_frame(particles_for(n, 5), 50, 5.0);
   }
   expect_frames(file, n, 1, {5});
-}
-
-template <class F>
-bool throws_naming(F&& f, const std::string& needle) {
-  try {
-    f();
-  } catch (const std::runtime_error& e) {
-    const bool named = std::string(e.what()).find(needle) != std::string::npos;
-    if (!named) ADD_FAILURE() << e.what();
-    return named;
-  }
-  return false;
 }
 
 TEST_F(TrajectoryTest, ResumeRefusesATrajectoryOfAnotherSystem) {

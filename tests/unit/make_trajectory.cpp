@@ -164,6 +164,7 @@ int run(MPI_Comm comm, const Args& a) {
     const bool frame = step % a.every == 0, thermo_row = step % a.thermo_every == 0;
     if (!frame && !thermo_row) continue;
     const double t = static_cast<double>(step) * a.dt;
+    const double ke = 0.5 * a.speed * a.speed, msd = a.speed * a.speed * t * t;
     if (frame) {
       std::shuffle(perm.begin(), perm.end(), shuffle);
       for (std::size_t k = 0; k < n; ++k) {
@@ -187,7 +188,13 @@ int run(MPI_Comm comm, const Args& a) {
       Kokkos::deep_copy(p.id, h_id);
       Kokkos::deep_copy(p.species, h_sp);
       if (p.has_force()) Kokkos::deep_copy(p.force, h_f);
-      writer.write_frame(p, step, t);
+      // The frame's own observables, as the simulator records them.
+      FrameObservables obs;
+      obs.values = {{"kinetic_energy", ke}, {"msd", msd}};
+      const std::int64_t local = static_cast<std::int64_t>(n);
+      obs.particles_per_rank.resize(static_cast<std::size_t>(ranks));
+      MPI_Allgather(&local, 1, MPI_INT64_T, obs.particles_per_rank.data(), 1, MPI_INT64_T, comm);
+      writer.write_frame(p, step, t, obs);
       if (rank == 0) write_xdmf(xmf, "trajectory.h5", N, writer.frames(), options);
       if (++written == a.kill_after) {
         // A hard kill right after the frame: no destructor, no close, and no
@@ -196,14 +203,7 @@ int run(MPI_Comm comm, const Args& a) {
         std::raise(SIGKILL);
       }
     }
-    if (thermo_row) {
-      const double ke = 0.5 * a.speed * a.speed, msd = a.speed * a.speed * t * t;
-      thermo.write_row({static_cast<double>(step), t, static_cast<double>(N), ke, msd});
-      const std::int64_t local = static_cast<std::int64_t>(n);
-      std::vector<std::int64_t> counts(static_cast<std::size_t>(ranks));
-      MPI_Allgather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm);
-      writer.write_observables(step, t, {{"kinetic_energy", ke}, {"msd", msd}}, counts);
-    }
+    if (thermo_row) thermo.write_row({static_cast<double>(step), t, static_cast<double>(N), ke, msd});
   }
   writer.close();
   return 0;
