@@ -10,6 +10,11 @@
       the named columns agree row by row (same steps) within rtol.
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
+  check_thermo.py order COARSE.csv FINE.csv --min 3.5 --max 4.5
+      NVE runs over the same time from the same state, FINE with half the
+      time step: the ratio of their energy errors, each the root mean square
+      of E(t) - E(0) over the rows, lies in [min, max] (4 for an integrator
+      of second order, 2 for first order).
 Prints what it measured; exit 1 on failure.
 """
 import argparse
@@ -68,6 +73,21 @@ def temperature(a):
     return 0 if abs(rel) <= a.tolerance and len(half) >= 5 else 1
 
 
+def energy_error(path):
+    e = [x["total_energy"] for x in rows(path)]
+    return (sum((ei - e[0]) ** 2 for ei in e) / len(e)) ** 0.5, len(e)
+
+
+def order(a):
+    coarse, n_coarse = energy_error(a.coarse)
+    fine, n_fine = energy_error(a.fine)
+    ratio = coarse / fine if fine > 0 else float("inf")
+    ok = a.min <= ratio <= a.max and min(n_coarse, n_fine) > 10
+    print(f"rms of E(t) - E(0): {coarse:.4e} at dt ({n_coarse} rows), {fine:.4e} at dt/2 ({n_fine} rows); "
+          f"ratio {ratio:.3f} (expected in [{a.min:g}, {a.max:g}]) {'ok' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -84,8 +104,13 @@ def main():
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)
     t.add_argument("--tolerance", type=float, required=True)
+    o = sub.add_parser("order")
+    o.add_argument("coarse")
+    o.add_argument("fine")
+    o.add_argument("--min", type=float, required=True)
+    o.add_argument("--max", type=float, required=True)
     a = ap.parse_args()
-    return {"drift": drift, "agree": agree, "temperature": temperature}[a.cmd](a)
+    return {"drift": drift, "agree": agree, "temperature": temperature, "order": order}[a.cmd](a)
 
 
 if __name__ == "__main__":
