@@ -37,7 +37,8 @@ TOML
 for np in 1 2 3 4; do
   strata_np "$np" run "$WORK/nve.toml" --output "$WORK/nve.np$np" >"$WORK/nve.np$np.log" 2>&1 ||
     { cat "$WORK/nve.np$np.log"; fail "NVE run on $np ranks"; }
-  "$PYTHON" "$PYDIR/check_thermo.py" drift "$WORK/nve.np$np/thermo.csv" --max-relative 2.5e-5 --max-fluctuation 6.5e-4 ||
+  "$PYTHON" "$PYDIR/check_thermo.py" drift "$WORK/nve.np$np/thermo.csv" --max-relative 2.5e-5 \
+    --max-fluctuation 6.5e-4 ||
     fail "energy drift on $np ranks"
 done
 "$PYTHON" - "$WORK" <<'PY' || fail "energy drift grows with the number of ranks"

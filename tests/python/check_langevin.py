@@ -85,8 +85,8 @@ def main():
             den = (vs[:-lag] ** 2).sum(axis=2).sum(axis=0)
             c, c_se = ratio_estimate(num, den)
             s = lag * frame_dt
-            report(f"species {k}: autocorrelation at t = {s:g} ({lag_tau:g} damping times, {len(time) - lag} origins)", c, c_se,
-                   np.exp(-s / a.damping))
+            label = f"species {k}: autocorrelation at t = {s:g} ({lag_tau:g} damping times, {len(time) - lag} origins)"
+            report(label, c, c_se, np.exp(-s / a.damping))
     return status
 
 

@@ -96,7 +96,8 @@ def same_mean(a):
     z = (ma - mb) / se if se > 0 else float("inf")
     ok = abs(z) <= a.sigmas and min(na, nb) >= 5 * a.blocks
     print(f"mean {a.column}: {ma:.5f} +- {sa:.5f} ({a.a}, {na} rows), {mb:.5f} +- {sb:.5f} ({a.b}, {nb} rows); "
-          f"difference {ma - mb:+.5f} = {z:+.2f} combined standard errors (bound {a.sigmas:g}) {'ok' if ok else 'FAIL'}")
+          f"difference {ma - mb:+.5f} = {z:+.2f} combined standard errors (bound {a.sigmas:g}) "
+          f"{'ok' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 
@@ -144,7 +145,8 @@ def main():
     m.add_argument("--blocks", type=int, default=10)
     m.add_argument("--sigmas", type=float, default=4.0)
     a = ap.parse_args()
-    return {"drift": drift, "agree": agree, "temperature": temperature, "order": order, "same-mean": same_mean}[a.cmd](a)
+    checks = {"drift": drift, "agree": agree, "temperature": temperature, "order": order, "same-mean": same_mean}
+    return checks[a.cmd](a)
 
 
 if __name__ == "__main__":
