@@ -3,16 +3,29 @@
 # non-zero, no partial checkpoint left behind, and the checkpoints written
 # before are untouched (a run resumes from them to the uninterrupted state).
 # The disk is a small tmpfs mounted in a private mount namespace, so nothing
-# outlives the test; where mounting is not permitted the test is skipped
-# (ctest shows it as skipped, exit 77), never passed.
+# outlives the test. Root with CAP_SYS_ADMIN makes one directly (unshare -m).
+# A container's root usually lacks CAP_SYS_ADMIN (Docker's default
+# capabilities drop it), and then unshare -m fails with "Operation not
+# permitted"; a user namespace (unshare -U -r) needs no capability, and its
+# root may mount a tmpfs in its own mount namespace, so that is tried next
+# (it also works for a user who is not root, where user namespaces are
+# enabled). Only if both fail is the test skipped (ctest shows it as skipped,
+# exit 77, never passed), printing both errors.
 source "$(dirname "$0")/common.sh"
 
 if [ -z "${STRATA_IN_MOUNT_NS:-}" ]; then
-  if unshare -m --propagation private mount -t tmpfs -o size=1m tmpfs "$WORK" 2>/dev/null; then
-    rm -rf "$WORK"  # the re-run makes its own
-    STRATA_IN_MOUNT_NS=1 exec unshare -m --propagation private bash "$0" "$@"
-  fi
-  echo "SKIP: cannot mount a tmpfs in a private mount namespace here (needs root and CAP_SYS_ADMIN)"
+  tried=""
+  for ns in "-m" "-U -r -m"; do
+    # shellcheck disable=SC2086  # $ns is two or three options
+    if err=$(unshare $ns --propagation private mount -t tmpfs -o size=1m tmpfs "$WORK" 2>&1); then
+      rm -rf "$WORK"  # the re-run makes its own
+      echo "disk_full: private mount namespace by unshare $ns"
+      # shellcheck disable=SC2086
+      STRATA_IN_MOUNT_NS=1 exec unshare $ns --propagation private bash "$0" "$@"
+    fi
+    tried+=" [unshare $ns: ${err:-failed}]"
+  done
+  echo "SKIP: cannot mount a tmpfs in a private mount namespace as uid $(id -u):$tried"
   exit 77
 fi
 

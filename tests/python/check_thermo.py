@@ -11,6 +11,17 @@
       step S if given) within rtol.
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
+  check_thermo.py same-mean A.csv B.csv --column potential_energy [--skip 0.25]
+                  [--blocks 10] [--sigmas 4]
+      the means of a column over each run (leaving out the first --skip of
+      the rows, the approach to equilibrium) agree within --sigmas combined
+      standard errors, each from --blocks block averages (blocks much longer
+      than the correlation time are independent).
+  check_thermo.py order COARSE.csv FINE.csv --min 3.5 --max 4.5
+      NVE runs over the same time from the same state, FINE with half the
+      time step: the ratio of their energy errors, each the root mean square
+      of E(t) - E(0) over the rows, lies in [min, max] (4 for an integrator
+      of second order, 2 for first order).
 Prints what it measured; exit 1 on failure.
 """
 import argparse
@@ -72,6 +83,43 @@ def temperature(a):
     return 0 if abs(rel) <= a.tolerance and len(half) >= 5 else 1
 
 
+def block_mean(path, column, skip, blocks):
+    x = [r[column] for r in rows(path)]
+    x = x[int(len(x) * skip):]
+    size = len(x) // blocks
+    means = [sum(x[b * size:(b + 1) * size]) / size for b in range(blocks)]
+    mean = sum(means) / blocks
+    se = (sum((m - mean) ** 2 for m in means) / (blocks - 1) / blocks) ** 0.5
+    return mean, se, len(x)
+
+
+def same_mean(a):
+    ma, sa, na = block_mean(a.a, a.column, a.skip, a.blocks)
+    mb, sb, nb = block_mean(a.b, a.column, a.skip, a.blocks)
+    se = (sa * sa + sb * sb) ** 0.5
+    z = (ma - mb) / se if se > 0 else float("inf")
+    ok = abs(z) <= a.sigmas and min(na, nb) >= 5 * a.blocks
+    print(f"mean {a.column}: {ma:.5f} +- {sa:.5f} ({a.a}, {na} rows), {mb:.5f} +- {sb:.5f} ({a.b}, {nb} rows); "
+          f"difference {ma - mb:+.5f} = {z:+.2f} combined standard errors (bound {a.sigmas:g}) "
+          f"{'ok' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
+def energy_error(path):
+    e = [x["total_energy"] for x in rows(path)]
+    return (sum((ei - e[0]) ** 2 for ei in e) / len(e)) ** 0.5, len(e)
+
+
+def order(a):
+    coarse, n_coarse = energy_error(a.coarse)
+    fine, n_fine = energy_error(a.fine)
+    ratio = coarse / fine if fine > 0 else float("inf")
+    ok = a.min <= ratio <= a.max and min(n_coarse, n_fine) > 10
+    print(f"rms of E(t) - E(0): {coarse:.4e} at dt ({n_coarse} rows), {fine:.4e} at dt/2 ({n_fine} rows); "
+          f"ratio {ratio:.3f} (expected in [{a.min:g}, {a.max:g}]) {'ok' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -90,8 +138,21 @@ def main():
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)
     t.add_argument("--tolerance", type=float, required=True)
+    o = sub.add_parser("order")
+    o.add_argument("coarse")
+    o.add_argument("fine")
+    o.add_argument("--min", type=float, required=True)
+    o.add_argument("--max", type=float, required=True)
+    m = sub.add_parser("same-mean")
+    m.add_argument("a")
+    m.add_argument("b")
+    m.add_argument("--column", required=True)
+    m.add_argument("--skip", type=float, default=0.25)
+    m.add_argument("--blocks", type=int, default=10)
+    m.add_argument("--sigmas", type=float, default=4.0)
     a = ap.parse_args()
-    return {"drift": drift, "agree": agree, "temperature": temperature}[a.cmd](a)
+    checks = {"drift": drift, "agree": agree, "temperature": temperature, "order": order, "same-mean": same_mean}
+    return checks[a.cmd](a)
 
 
 if __name__ == "__main__":
