@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "io/TrajectoryWriter.hpp"
+#include "io/TrajectoryFile.hpp"
 
 namespace strata {
 
