@@ -386,7 +386,9 @@ TEST_F(CheckpointTest, PlainH5mdTextAndMissingFilesAreNotCheckpoints) {
 
   const std::pair<std::string, std::string> cases[] = {
       {h5md, "not a Strata checkpoint"}, {text, "not an HDF5 file"}, {missing, "cannot open the file"}};
-  for (const auto& [path, why] : cases) {
+  for (const auto& c : cases) {
+    const std::string& path = c.first;
+    const std::string& why = c.second;
     try {
       read_checkpoint_meta(path);
       ADD_FAILURE() << path << " was accepted";

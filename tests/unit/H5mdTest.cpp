@@ -235,15 +235,18 @@ TEST_F(H5mdTest, FileLayoutFollowsH5md) {
     std::vector<hsize_t> dims;
     bool grows;  // time-dependent data must be able to take more frames later
   };
+  // HDF5's type names are macros that expand to comma expressions, which
+  // nvcc's front end cannot take inside a braced list: name them first.
+  const hid_t f64 = H5T_IEEE_F64LE, i32 = H5T_STD_I32LE, i64 = H5T_STD_I64LE;
   const std::vector<Expect> datasets = {
-      {"/particles/all/box/edges", H5T_IEEE_F64LE, {3}, false},
-      {"/particles/all/position/value", H5T_IEEE_F64LE, {1, n, 3}, true},
-      {"/particles/all/velocity/value", H5T_IEEE_F64LE, {1, n, 3}, true},
-      {"/particles/all/image/value", H5T_STD_I32LE, {1, n, 3}, true},
-      {"/particles/all/id/value", H5T_STD_I64LE, {1, n}, true},
-      {"/particles/all/species/value", H5T_STD_I32LE, {1, n}, true},
-      {"/particles/all/position/step", H5T_STD_I64LE, {1}, true},
-      {"/particles/all/species/time", H5T_IEEE_F64LE, {1}, true},
+      {"/particles/all/box/edges", f64, {3}, false},
+      {"/particles/all/position/value", f64, {1, n, 3}, true},
+      {"/particles/all/velocity/value", f64, {1, n, 3}, true},
+      {"/particles/all/image/value", i32, {1, n, 3}, true},
+      {"/particles/all/id/value", i64, {1, n}, true},
+      {"/particles/all/species/value", i32, {1, n}, true},
+      {"/particles/all/position/step", i64, {1}, true},
+      {"/particles/all/species/time", f64, {1}, true},
   };
   for (const auto& e : datasets) {
     hid_t d = H5Dopen2(f, e.name, H5P_DEFAULT);
