@@ -42,14 +42,14 @@ std::size_t select_rows(const Vec3View& position, std::size_t n, int axis, Kokko
 
 }  // namespace
 
-HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware)
+HaloExchange::HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware, bool newton)
     : comm_(comm), layout_(layout), width_(width), gpu_aware_(gpu_aware) {
   MPI_Comm_rank(comm_, &rank_);
   const int P = layout_.ranks();
   for (int r = 0; r < P; ++r)
     if (layout_.hi(r) - layout_.lo(r) < width_)
       throw std::invalid_argument("slab " + std::to_string(r) + " is thinner than the halo width");
-  newton_ = P >= 2;
+  newton_ = newton && P >= 2;
   left_.peer = layout_.left_of(rank_);
   right_.peer = layout_.right_of(rank_);
   const double L = layout_.length();

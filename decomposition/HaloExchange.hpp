@@ -36,7 +36,9 @@ namespace strata {
 class HaloExchange {
  public:
   // gpu_aware: hand MPI device pointers (decomposition/DeviceMpi.hpp).
-  HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware = false);
+  // newton = false: ghosts from both neighbours and no reverse_forces(), for
+  // full neighbour lists, where every rank computes its side of each pair.
+  HaloExchange(MPI_Comm comm, const SlabLayout& layout, double width, bool gpu_aware = false, bool newton = true);
 
   // Collective. Rebuilds the ghost rows of p (p.ghosts) and the export lists.
   void build(Particles& p, CommStats& stats);

@@ -111,6 +111,7 @@ struct CellWalk {
           const int j = cell_rows(t);
           const int r = reaction(j);
           if (r >= 0 && r <= i) continue;  // pairs within the rank once
+          if (j == i) continue;            // (full lists: every row but itself)
           const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
           if (dx * dx + dy * dy + dz * dz < range_sq) emit(j);
         }
@@ -122,14 +123,14 @@ struct CellWalk {
 }  // namespace
 
 void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
-                         const Rows& reaction) {
+                         const Rows& reaction, bool full) {
   bin(position, n_total, box, range);
   ensure(reaction_, static_cast<std::size_t>(n_total), "reaction_rows");
   const auto react = reaction_;
-  const bool given = reaction.extent(0) > 0;
+  const bool given = reaction.extent(0) > 0 && !full;
   Kokkos::parallel_for(
       "NeighborList::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_total), KOKKOS_LAMBDA(const int j) {
-        react(j) = given ? reaction(j) : (j < n_owned ? j : -1);
+        react(j) = full ? -1 : (given ? reaction(j) : (j < n_owned ? j : -1));
       });
   const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, reaction_, cells_[0], cells_[1], cells_[2],
                       range * range};

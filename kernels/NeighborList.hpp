@@ -44,8 +44,12 @@ class NeighborList {
 
   // `reaction` gives r(j) for rows [0, n_total); an empty view means every
   // ghost belongs to another rank (r = j for owned rows, -1 for ghosts).
+  // `full`: list every j != i within range (r(j) = -1 for all rows, so the
+  // force kernel adds no reactions and each owned row sums its own force:
+  // deterministic without atomics, the choice on GPUs; see
+  // interaction.neighbor_list in docs/deck.md).
   void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
-             const Rows& reaction = Rows());
+             const Rows& reaction = Rows(), bool full = false);
 
   const Offsets& offsets() const { return offset_; }
   const Entries& entries() const { return entries_; }

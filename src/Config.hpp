@@ -59,6 +59,12 @@ struct PairCoefficients {
   double cutoff = -1.0;                         // < 0: interaction.cutoff
 };
 
+// Half lists compute each pair once and add the reaction to the partner
+// (newton on); full lists compute each pair from both sides, so a particle
+// sums only its own force: no atomics, deterministic on GPUs. Auto: half on
+// CPU backends, full on GPU ones.
+enum class NeighborListKind { Auto, Half, Full };
+
 struct InteractionConfig {
   InteractionKind kind = InteractionKind::None;
   double cutoff = 2.5;                          // global cutoff in sigma (absolute length)
@@ -67,6 +73,7 @@ struct InteractionConfig {
   Mixing mixing = Mixing::LorentzBerthelot;
   std::vector<PairCoefficients> pairs;          // explicit pairs; others are mixed
   int rebuild_check_every = 1;                  // steps between displacement checks (LAMMPS neigh_modify check yes every N)
+  NeighborListKind neighbor_list = NeighborListKind::Auto;
 };
 
 // Whether messages go to MPI as device pointers (decomposition/DeviceMpi.hpp):

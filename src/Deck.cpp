@@ -104,6 +104,8 @@ constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::Si
                                                Placement::File};
 constexpr std::array<Boundary, 2> kBoundaries{Boundary::Periodic, Boundary::Reflecting};
 constexpr std::array<GpuAwareMpi, 3> kGpuAwareMpi{GpuAwareMpi::Off, GpuAwareMpi::Auto, GpuAwareMpi::On};
+constexpr std::array<NeighborListKind, 3> kNeighborLists{NeighborListKind::Auto, NeighborListKind::Half,
+                                                         NeighborListKind::Full};
 
 const std::vector<Spec>& schema() {
   static const std::vector<Spec> s = {
@@ -171,6 +173,9 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) {
          c.interaction.rebuild_check_every = static_cast<int>(std::min<std::int64_t>(v.i, INT_MAX));
        }},
+      {"interaction.neighbor_list", Kind::Enum, Need::Optional, "\"auto\"", "", kAny, {"auto", "half", "full"},
+       "half lists (each pair once, newton on) or full lists (each pair from both sides, no atomics)",
+       [](Config& c, const Value& v) { c.interaction.neighbor_list = kNeighborLists[v.idx[0]]; }},
       {"interaction.pairs", Kind::Pairs, Need::Special, "", "", kAny, {}, "explicit pair coefficients", nullptr},
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",

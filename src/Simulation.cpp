@@ -130,6 +130,13 @@ SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta
   return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, ranks);
 }
 
+// Half lists on CPU backends; full lists where device memory is not host
+// memory (a GPU), which need no atomics and so give reproducible forces.
+bool use_full_lists(NeighborListKind kind) {
+  if (kind != NeighborListKind::Auto) return kind == NeighborListKind::Full;
+  return !Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+}
+
 // One run: owns the particles and every piece that acts on them.
 class Simulation {
  public:
@@ -200,6 +207,7 @@ class Simulation {
   double skin_ = 0;
   PairSums pair_sums_;
   long long rebuilds_ = 0;
+  bool full_lists_ = false;
 };
 
 Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, const CheckpointMeta* restart)
@@ -239,7 +247,9 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
     particles_.enable_force();
     pairs_ = make_pair_table(cfg_);
     skin_ = cfg_.interaction.skin;
-    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_, options_.gpu_aware_mpi);
+    full_lists_ = use_full_lists(cfg_.interaction.neighbor_list);
+    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_, options_.gpu_aware_mpi,
+                                           !full_lists_);
   } else {
     propagator_ = make_propagator(cfg_);
   }
@@ -309,7 +319,7 @@ void Simulation::rebuild() {
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
                    static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_,
-                   halo_->reaction());
+                   halo_->reaction(), full_lists_);
   ++rebuilds_;
 }
 

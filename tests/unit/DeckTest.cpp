@@ -142,6 +142,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "shift = true\n"
                                  "mixing = \"geometric\"\n"
                                  "rebuild_check_every = 10\n"
+                                 "neighbor_list = \"full\"\n"
                                  "pairs = [{ species = [\"small\", \"big\"], epsilon = 1.5, sigma = 0.8, cutoff = 2.0 },\n"
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
                                  "[decomposition]\n"
@@ -185,6 +186,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_TRUE(c.interaction.shift);
   EXPECT_EQ(c.interaction.mixing, Mixing::Geometric);
   EXPECT_EQ(c.interaction.rebuild_check_every, 10);
+  EXPECT_EQ(c.interaction.neighbor_list, NeighborListKind::Full);
   ASSERT_EQ(c.interaction.pairs.size(), 2u);
   // Species as indices into species.names, a <= b whatever the order given.
   EXPECT_EQ(c.interaction.pairs[0].a, 0);
@@ -796,7 +798,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 39u);
+  ASSERT_EQ(keys.size(), 40u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {

@@ -62,9 +62,12 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
   const double cutoff = 2.5, skin = 0.3;
   const std::vector<Atom> atoms = random_atoms(260, L, 7);
 
+  // Half lists (each pair once, reactions sent home) and full lists (each
+  // pair from both sides, ghosts from both neighbours, nothing sent back).
+  for (const bool full : {false, true})
   for (int axis = 0; axis < 3; ++axis) {
     if (L[axis] / P < cutoff + skin) continue;  // y, z at 3 and 4 ranks: too thin
-    SCOPED_TRACE("slab axis " + std::to_string(axis));
+    SCOPED_TRACE(std::string(full ? "full" : "half") + " lists, slab axis " + std::to_string(axis));
     const SlabLayout layout = SlabLayout::uniform(system, axis, P);
     std::vector<int> mine;
     for (int k = 0; k < static_cast<int>(atoms.size()); ++k)
@@ -83,7 +86,7 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
       Kokkos::deep_copy(p.species, h_s);
     }
     CommStats stats;
-    HaloExchange halo(MPI_COMM_WORLD, layout, cutoff + skin);
+    HaloExchange halo(MPI_COMM_WORLD, layout, cutoff + skin, false, !full);
     halo.build(p, stats);
     const double w = halo.width();
     BinningBox box{};
@@ -93,7 +96,7 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
     }
     NeighborList list;
     list.build(p.position, static_cast<int>(p.size), static_cast<int>(p.size + p.ghosts), box, cutoff + skin,
-               halo.reaction());
+               halo.reaction(), full);
     const PairSums local = compute_lj_forces(p, list, table, true);
     halo.reverse_forces(p, stats);
     double sums[2] = {local.energy, local.virial}, total[2] = {0, 0};
