@@ -1,5 +1,7 @@
 #include "decomposition/HaloExchange.hpp"
 
+#include "kernels/Capacity.hpp"
+
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -14,11 +16,6 @@ constexpr int kTagDataLeftward = 401;
 constexpr int kTagDataRightward = 402;
 constexpr int kTagForceRightward = 502;
 
-template <class View>
-void ensure(View& v, std::size_t n, const char* label) {
-  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 4 + 64);
-}
-
 // Rows in [0, n) whose coordinate `axis` satisfies `pick`, in row order.
 template <class Pick>
 std::size_t select_rows(const Vec3View& position, std::size_t n, int axis, Kokkos::View<int*, MemSpace>& rows,
@@ -27,7 +24,7 @@ std::size_t select_rows(const Vec3View& position, std::size_t n, int axis, Kokko
   Kokkos::parallel_reduce(
       "HaloExchange::count", Kokkos::RangePolicy<ExecSpace>(0, n),
       KOKKOS_LAMBDA(const std::size_t i, std::size_t& c) { c += pick(position(i, axis)) ? 1 : 0; }, count);
-  ensure(rows, count, label);
+  grow_discarding(rows, count, label);
   const auto out = rows;
   Kokkos::parallel_scan(
       "HaloExchange::select", Kokkos::RangePolicy<ExecSpace>(0, n),
@@ -65,7 +62,7 @@ void HaloExchange::build(Particles& p, CommStats& stats) {
   // where they are this rank's own periodic images: what arrives "from the
   // left" is what it exported to the right, row for row, and vice versa.
   const std::size_t n_owned = p.size;
-  ensure(reaction_, n_owned + p.ghosts, "reaction_rows");
+  grow_discarding(reaction_, n_owned + p.ghosts, "reaction_rows");
   {
     const auto react = reaction_;
     const bool self = left_.peer == rank_;
@@ -242,8 +239,8 @@ void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebui
     const std::size_t n_high =
         select_rows(p.position, n, axis, high, "images_high", KOKKOS_LAMBDA(double s) { return s >= L - w; });
     images.count = n_low + n_high;
-    ensure(images.rows, images.count, "image_rows");
-    ensure(images.shift, images.count, "image_shift");
+    grow_discarding(images.rows, images.count, "image_rows");
+    grow_discarding(images.shift, images.count, "image_shift");
     const auto rows = images.rows;
     const auto shift = images.shift;
     Kokkos::parallel_for(
@@ -257,7 +254,7 @@ void HaloExchange::add_images(Particles& p, int axis, Images& images, bool rebui
   p.reserve_ghost_rows(n + images.count);
   if (rebuild) {
     // An image stands for whatever its source stands for.
-    if (reaction_.extent(0) < n + images.count) Kokkos::resize(reaction_, n + images.count + (n + images.count) / 8);
+    grow_keeping(reaction_, n + images.count);
     const auto react = reaction_;
     const auto src_rows = images.rows;
     Kokkos::parallel_for(

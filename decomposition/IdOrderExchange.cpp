@@ -1,5 +1,8 @@
 #include "decomposition/IdOrderExchange.hpp"
 
+#include "core/Agreement.hpp"
+#include "kernels/Capacity.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <stdexcept>
@@ -27,17 +30,9 @@ MPI_Datatype mpi_type<std::int64_t>() {
 
 // Every rank throws if any rank found a problem; the lowest such rank's
 // message wins so every rank reports the same thing.
-void agree(MPI_Comm comm, int rank, int ranks, const std::string& local_error) {
-  int mine = local_error.empty() ? ranks : rank;
-  int first = ranks;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == ranks) return;
-  std::string msg = local_error;
-  unsigned long len = msg.size();
-  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, first, comm);
-  msg.resize(len);
-  MPI_Bcast(msg.data(), static_cast<int>(len), MPI_CHAR, first, comm);
-  throw std::runtime_error(msg);
+void agree(MPI_Comm comm, int, int, const std::string& local_error) {
+  const std::string first = first_error(comm, local_error);
+  if (!first.empty()) throw std::runtime_error(first);
 }
 
 }  // namespace
@@ -103,9 +98,7 @@ void IdOrderExchange::plan(const Particles& p) {
     for (std::size_t b = 0; b < buckets; ++b) h_cursor(b) = send_offsets_[b];
     Kokkos::deep_copy(cursor, h_cursor);
   }
-  if (order_.extent(0) < n)
-    order_ = Kokkos::View<std::size_t*, MemSpace>(
-        Kokkos::view_alloc(std::string("IdOrderExchange::order"), Kokkos::WithoutInitializing), n + n / 4 + 64);
+  grow_discarding(order_, n, "IdOrderExchange::order");
   const auto order = order_;
   Kokkos::parallel_for(
       "IdOrderExchange::sort", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t i) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "kernels/Capacity.hpp"
 #include "kernels/Particles.hpp"
 
 namespace strata {
@@ -29,7 +30,7 @@ class MessageBuffer {
   // Room for n values; contents are not kept.
   void reserve(std::size_t n) {
     if (device_.extent(0) >= n) return;
-    device_ = DeviceView(Kokkos::view_alloc(label_, Kokkos::WithoutInitializing), n + n / 8 + 64);
+    grow_discarding(device_, n, label_);
     host_ = Kokkos::create_mirror_view(device_);
   }
   const DeviceView& device() const { return device_; }

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "decomposition/ParticlePacking.hpp"
+#include "kernels/Capacity.hpp"
 
 namespace strata {
 
@@ -13,10 +14,6 @@ constexpr int kTagCountRightward = 102;
 constexpr int kTagDataLeftward = 201;
 constexpr int kTagDataRightward = 202;
 
-template <class View>
-void ensure_extent(View& v, std::size_t n, const char* label) {
-  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 2 + 64);
-}
 
 }  // namespace
 
@@ -76,7 +73,7 @@ void Migration::round(Particles& p, std::size_t begin, std::size_t m, CommStats&
   const std::size_t n_keep = n - m;
 
   // 1. Rows outside the slab, in increasing order (a scan keeps it deterministic).
-  ensure_extent(leaver_rows_, m, "leaver_rows");
+  grow_discarding(leaver_rows_, m, "leaver_rows");
   const auto rows = leaver_rows_;
   const auto position = p.position;
   Kokkos::parallel_scan(

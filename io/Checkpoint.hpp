@@ -20,11 +20,25 @@
 
 namespace strata {
 
+// The exact state of a run under forces that a restart on the same ranks
+// needs to continue bitwise (ARCHITECTURE.md, Restart): the rows as they are
+// in memory (positions unwrapped since the last neighbour-list build, and
+// their image counts), and each row's position at that build, from which
+// the restart rebuilds the very ghosts and list the run was using. Free
+// particles are always folded into the box and need none of it.
+struct ResumeRows {
+  Vec3View position;
+  IntVec3View image;
+  Vec3View build_position;
+};
+
 struct CheckpointMeta {
   std::int64_t step = 0;
   double time = 0;
   std::int64_t particle_count = 0;             // global N
   std::string deck_text;                       // the full deck file text
+  std::string deck_path;                       // as the run was given it ("" in files of older Strata)
+  std::vector<std::string> deck_overrides;     // the run's --set arguments, in order
   std::uint64_t seed = 0;
   int slab_axis = 0;
   std::vector<double> slab_bounds;             // P+1 bounds of the run that wrote it
@@ -60,9 +74,12 @@ struct CheckpointMeta {
 // `before_publish(step)`, if given, runs on every rank after the data went
 // out and before the file is renamed into place: the hook through which the
 // tests' fault injection kills a rank mid-write.
+//
+// `resume`, if given, is written too (/strata/resume), rows [0, p.size).
 std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const Particles& p,
                              const CheckpointMeta& meta, int keep,
-                             const std::function<void(std::int64_t)>& before_publish = {});
+                             const std::function<void(std::int64_t)>& before_publish = {},
+                             const ResumeRows* resume = nullptr);
 
 // Reads and checks the meta; serial HDF5, any rank may call it alone. Checks
 // that the file opens, is a Strata checkpoint of a format version this build
@@ -84,6 +101,12 @@ CheckpointMeta read_checkpoint_meta(const std::string& path);
 // alike, for any mismatch or failed read, and for anything
 // read_checkpoint_meta rejects.
 Particles read_checkpoint_rows(MPI_Comm comm, const std::string& path);
+
+// Collective, on as many ranks as wrote the file: this rank's rows of
+// /strata/resume (same rows, same order as read_checkpoint_rows gives),
+// verified like the particles. False (and `out` untouched) on every rank
+// when the file has none (a run of free particles, or an older Strata).
+bool read_checkpoint_resume(MPI_Comm comm, const std::string& path, ResumeRows& out);
 
 // Rank-local (call it on one rank and broadcast the result); never throws.
 // The newest checkpoint in <output_dir>/checkpoints, by step, that

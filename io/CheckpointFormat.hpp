@@ -10,9 +10,16 @@
 //                                    particle_count, seed (uint64), slab_axis, ranks,
 //                                    code_version, boundary[3] ("periodic" | "reflecting")
 //   /strata/deck                     string [1]: the deck file's text
+//   /strata/deck_overrides           string [1]: the run's --set arguments, one per line
+//   /strata/deck_path                string [1]: the deck's path as the run was given it
 //   /strata/slab_bounds              f64 [ranks + 1]: the writing run's slab bounds
 //   /strata/rank_counts              i64 [ranks]: rows each writing rank wrote, in rank order
 //   /strata/integrator/name, value   string [K], f64 [K]
+//   /strata/resume/{position,image,build_position}
+//                                    f64, i32, f64 [1][N][3], runs under forces only: the
+//                                    exact rows a restart on the same ranks continues from
+//                                    (positions unwrapped since the last list build, their
+//                                    images, and each row's position at that build)
 //   /strata/integrity/path           string [D]: every other dataset of the file
 //   /strata/integrity/shape          i64 [D][3]: its dimensions, -1 past its rank
 //   /strata/integrity/checksum       u64 [D][ranks]: RowChecksum (io/RowChecksum.hpp) of the
@@ -42,6 +49,11 @@ constexpr ParticleDataset kParticleDatasets[] = {
     {"/particles/all/position/value", 3}, {"/particles/all/velocity/value", 3}, {"/particles/all/origin/value", 3},
     {"/particles/all/image/value", 3},    {"/particles/all/id/value", 1},       {"/particles/all/species/value", 1},
 };
+
+// Per-row datasets of the exact resume state (optional), read like the
+// particle datasets: each rank its rows, checksums verified as read.
+constexpr ParticleDataset kResumeDatasets[] = {
+    {"/strata/resume/position", 3}, {"/strata/resume/image", 3}, {"/strata/resume/build_position", 3}};
 
 inline std::string file_name(std::int64_t step) {
   char name[40];

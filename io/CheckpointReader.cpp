@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/Agreement.hpp"
 #include "io/BoxEdges.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/CheckpointFormat.hpp"
@@ -67,6 +68,10 @@ class CheckpointFile {
   const CheckpointMeta& meta() const { return meta_; }
 
   [[noreturn]] void fail(const std::string& what) const { throw InputError(path_, 0, what, expected()); }
+
+  bool has(const std::string& path) const {
+    return std::any_of(recorded_.begin(), recorded_.end(), [&](const Recorded& r) { return r.path == path; });
+  }
 
   const Recorded& find(const std::string& path) const {
     for (const auto& r : recorded_)
@@ -271,10 +276,11 @@ class CheckpointFile {
 
   void verify_small_datasets() const {
     for (const auto& r : recorded_) {
-      const bool particle_data =
-          std::any_of(std::begin(format::kParticleDatasets), std::end(format::kParticleDatasets),
-                      [&](const format::ParticleDataset& d) { return r.path == d.path; });
-      if (particle_data) continue;  // read_checkpoint_particles verifies these as it reads them
+      auto is_row_data = [&](const format::ParticleDataset& d) { return r.path == d.path; };
+      const bool row_data =
+          std::any_of(std::begin(format::kParticleDatasets), std::end(format::kParticleDatasets), is_row_data) ||
+          std::any_of(std::begin(format::kResumeDatasets), std::end(format::kResumeDatasets), is_row_data);
+      if (row_data) continue;  // verified as they are read (read_checkpoint_rows / _resume)
       std::size_t elem_bytes = 0;
       const std::vector<unsigned char> bytes = read_raw(r.path, elem_bytes);
       const std::size_t rows = r.dims.empty() ? 0 : r.dims[0];
@@ -301,6 +307,15 @@ class CheckpointFile {
     if (!problem.empty()) fail("/particles/all/box/edges is " + problem);
     const std::vector<std::string> deck = read_string_dataset("/strata/deck");
     meta_.deck_text = deck.at(0);
+    if (has("/strata/deck_overrides")) {
+      const std::string joined = read_string_dataset("/strata/deck_overrides").at(0);
+      for (std::size_t at = 0; at < joined.size();) {
+        const std::size_t end = std::min(joined.find('\n', at), joined.size());
+        meta_.deck_overrides.push_back(joined.substr(at, end - at));
+        at = end + 1;
+      }
+    }
+    if (has("/strata/deck_path")) meta_.deck_path = read_string_dataset("/strata/deck_path").at(0);
     const std::vector<std::string> names = read_string_dataset("/strata/integrator/name");
     const std::vector<double> values = read_numbers<double>("/strata/integrator/value", H5T_NATIVE_DOUBLE);
     for (std::size_t k = 0; k < names.size(); ++k) meta_.integrator[names[k]] = values[k];
@@ -329,19 +344,11 @@ void agree_on_input(MPI_Comm comm, const std::string& path, F&& f) {
     failed = true;
     problem = e.what();
   }
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  int mine = failed ? rank : size, first = size;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == size) return;
-  for (std::string* s : {&problem, &wanted}) {
-    unsigned long len = s->size();
-    MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, first, comm);
-    s->resize(len);
-    MPI_Bcast(s->data(), static_cast<int>(len), MPI_CHAR, first, comm);
-  }
-  throw InputError(path, 0, problem, wanted);
+  // Problem and expectation travel as one message: "problem\nexpected".
+  const std::string first = first_error(comm, failed ? problem + '\n' + wanted : std::string());
+  if (first.empty()) return;
+  const std::size_t cut = first.rfind('\n');
+  throw InputError(path, 0, first.substr(0, cut), first.substr(cut + 1));
 }
 
 // Reads file rows [first, first + n) into `p` and adds their row checksums
@@ -464,6 +471,47 @@ Particles read_checkpoint_rows(MPI_Comm comm, const std::string& path) {
   }
   f.reset();
   return p;
+}
+
+bool read_checkpoint_resume(MPI_Comm comm, const std::string& path, ResumeRows& out) {
+  int rank = 0, P = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &P);
+  h5::QuietErrors quiet;
+  std::unique_ptr<CheckpointFile> f;
+  agree_on_input(comm, path, [&] { f = std::make_unique<CheckpointFile>(path); });
+  const CheckpointMeta& meta = f->meta();
+  if (!f->has(format::kResumeDatasets[0].path)) return false;  // the same answer on every rank: one file
+  if (meta.ranks != P)
+    throw std::invalid_argument("read_checkpoint_resume: written on " + std::to_string(meta.ranks) + " ranks, read on " +
+                                std::to_string(P));
+  hsize_t first = 0;
+  for (int w = 0; w < rank; ++w) first += static_cast<hsize_t>(meta.rank_counts[static_cast<std::size_t>(w)]);
+  const hsize_t n = static_cast<hsize_t>(meta.rank_counts[static_cast<std::size_t>(rank)]);
+  ResumeRows rows;
+  rows.position = Vec3View(Kokkos::view_alloc(std::string("resume_position"), Kokkos::WithoutInitializing), n);
+  rows.image = IntVec3View(Kokkos::view_alloc(std::string("resume_image"), Kokkos::WithoutInitializing), n);
+  rows.build_position = Vec3View(Kokkos::view_alloc(std::string("build_position"), Kokkos::WithoutInitializing), n);
+  agree_on_input(comm, path, [&] {
+    std::vector<double> doubles(3 * n);
+    std::vector<int> ints(3 * n);
+    auto load = [&](std::size_t k, auto& buf, hid_t mem_type, auto& view) {
+      const format::ParticleDataset& d = format::kResumeDatasets[k];
+      f->read_rows(d.path, first, n, 3, mem_type, buf.data());
+      const std::size_t row_bytes = sizeof(buf[0]) * 3;
+      if (rows_checksum(buf.data(), row_bytes, n, first) != f->find(d.path).checksum[static_cast<std::size_t>(rank)])
+        f->fail(std::string("checksum mismatch in ") + d.path + " (the rows rank " + std::to_string(rank) + " wrote)");
+      auto h = Kokkos::create_mirror_view(view);
+      for (hsize_t i = 0; i < n; ++i)
+        for (int c = 0; c < 3; ++c) h(i, c) = buf[3 * i + static_cast<hsize_t>(c)];
+      Kokkos::deep_copy(view, h);
+    };
+    load(0, doubles, H5T_NATIVE_DOUBLE, rows.position);
+    load(1, ints, H5T_NATIVE_INT, rows.image);
+    load(2, doubles, H5T_NATIVE_DOUBLE, rows.build_position);
+  });
+  out = rows;
+  return true;
 }
 
 std::string find_latest_checkpoint(const std::string& output_dir, std::vector<std::string>& warnings) {

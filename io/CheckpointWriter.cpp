@@ -86,16 +86,15 @@ void write_integrity(const WriteContext& ctx, hid_t strata, const std::vector<Da
 
 // /strata: what a restart needs besides the particles, and the integrity
 // table over `records` (the frame's datasets) and its own datasets.
-void write_strata(const WriteContext& ctx, hid_t file, const CheckpointMeta& meta, std::vector<DatasetRecord> records,
-                  std::int64_t local) {
+void write_strata(const WriteContext& ctx, hid_t strata_group, const CheckpointMeta& meta,
+                  std::vector<DatasetRecord> records, std::int64_t local) {
   const hsize_t P = static_cast<hsize_t>(ctx.size);
   std::vector<std::int64_t> counts(ctx.rank == 0 ? P : 0);
   MPI_Gather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, 0, ctx.comm);
   std::int64_t total = 0;
   MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, ctx.comm);
 
-  Handle strata = h5::make_group(ctx, file, "strata");
-  const hid_t g = strata.get();
+  const hid_t g = strata_group;
   const int version = format::kVersion, ranks = ctx.size;
   h5::write_attribute(ctx, g, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &version);
   h5::write_attribute(ctx, g, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, true, &meta.step);
@@ -114,6 +113,12 @@ void write_strata(const WriteContext& ctx, hid_t file, const CheckpointMeta& met
   records.push_back(write_small(ctx, g, "slab_bounds", "/strata/slab_bounds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                 {P + 1}, 8, meta.slab_bounds.data()));
   records.push_back(write_string_array(ctx, g, "deck", "/strata/deck", {meta.deck_text}));
+  // The run's --set arguments (one per line) and deck path: with the deck
+  // text, a restart rebuilds the run's configuration without the deck file.
+  std::string overrides;
+  for (const std::string& o : meta.deck_overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  records.push_back(write_string_array(ctx, g, "deck_overrides", "/strata/deck_overrides", {overrides}));
+  records.push_back(write_string_array(ctx, g, "deck_path", "/strata/deck_path", {meta.deck_path}));
   Handle integrator = h5::make_group(ctx, g, "integrator");
   std::vector<std::string> names;
   std::vector<double> values;
@@ -207,7 +212,7 @@ void rotate(const fs::path& dir, int keep, const std::string& written, std::int6
 
 std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const Particles& p,
                              const CheckpointMeta& meta, int keep,
-                             const std::function<void(std::int64_t)>& before_publish) {
+                             const std::function<void(std::int64_t)>& before_publish, const ResumeRows* resume) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -236,9 +241,21 @@ std::string write_checkpoint(MPI_Comm comm, const std::string& output_dir, const
   try {
     file = h5::create_file(ctx, tmp, true);
     const H5mdFrameInfo info{meta.step, meta.time, meta.box, meta.boundary};
-    std::vector<DatasetRecord> records =
-        h5::write_frame(ctx, file.get(), p, info, code_version(meta), h5::FrameOptions{true, true});
-    write_strata(ctx, file.get(), meta, std::move(records), static_cast<std::int64_t>(p.size));
+    Handle strata = h5::make_group(ctx, file.get(), "strata");
+    Handle resume_group;
+    h5::FrameOptions options;
+    options.origin = true;
+    options.checksums = true;
+    if (resume) {
+      resume_group = h5::make_group(ctx, strata.get(), "resume");
+      options.resume = resume;
+      options.resume_group = resume_group.get();
+      options.resume_path = "/strata/resume";
+    }
+    std::vector<DatasetRecord> records = h5::write_frame(ctx, file.get(), p, info, code_version(meta), options);
+    resume_group.close();
+    write_strata(ctx, strata.get(), meta, std::move(records), static_cast<std::int64_t>(p.size));
+    strata.close();
     if (before_publish) before_publish(meta.step);
     h5::close_file(ctx, file, tmp);
     if (rank == 0) {

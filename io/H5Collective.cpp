@@ -1,5 +1,7 @@
 #include "io/H5Collective.hpp"
 
+#include "core/Agreement.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,16 +21,8 @@ WriteContext::WriteContext(MPI_Comm c, const std::string& kind, const std::strin
 void WriteContext::fail(const std::string& what) const { throw WriteFailure(prefix + what + error_detail()); }
 
 void WriteContext::agree(const std::string& local_error) const {
-  int mine = local_error.empty() ? size : rank;
-  int first = size;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == size) return;
-  std::string msg = local_error;
-  unsigned long len = msg.size();
-  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, first, comm);
-  msg.resize(len);
-  MPI_Bcast(msg.data(), static_cast<int>(len), MPI_CHAR, first, comm);
-  throw AgreedWriteFailure(msg);
+  const std::string first = first_error(comm, local_error);
+  if (!first.empty()) throw AgreedWriteFailure(first);
 }
 
 Handle create_file(WriteContext& ctx, const std::string& path, bool checksummed_metadata) {
@@ -200,6 +194,27 @@ DatasetRecord write_whole_recorded(const WriteContext& ctx, hid_t dset, hid_t me
     r.checksum = rows_checksum(buf, row_bytes, dims[0], 0);
   }
   return r;
+}
+
+void write_h5md_header(const WriteContext& ctx, hid_t file, const std::string& creator_version) {
+  Handle h5md = make_group(ctx, file, "h5md");
+  const int version[2] = {1, 1};
+  write_attribute(ctx, h5md.get(), "version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, false, version);
+  Handle author = make_group(ctx, h5md.get(), "author");
+  write_strings(ctx, author.get(), "name", {"Strata"}, true);
+  Handle creator = make_group(ctx, h5md.get(), "creator");
+  write_strings(ctx, creator.get(), "name", {"strata"}, true);
+  write_strings(ctx, creator.get(), "version", {creator_version}, true);
+}
+
+Handle make_box_group(const WriteContext& ctx, hid_t all, const std::array<Boundary, 3>& boundary) {
+  Handle box = make_group(ctx, all, "box");
+  const int dimension = 3;
+  write_attribute(ctx, box.get(), "dimension", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &dimension);
+  std::vector<std::string> names;
+  for (Boundary b : boundary) names.push_back(b == Boundary::Periodic ? "periodic" : "none");
+  write_strings(ctx, box.get(), "boundary", names, false);
+  return box;
 }
 
 }  // namespace strata::h5

@@ -3,6 +3,8 @@
 // that every rank either finishes every collective call or all of them throw
 // the same error. Shared by the H5MD frame writer and the checkpoint writer.
 #include <hdf5.h>
+
+#include <array>
 #include <mpi.h>
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/Box.hpp"
 #include "io/H5Handle.hpp"
 
 namespace strata::h5 {
@@ -78,6 +81,14 @@ void close_file(const WriteContext& ctx, Handle& file, const std::string& path);
 void discard_file(const WriteContext& ctx, Handle& file, const std::string& path);
 
 Handle make_group(const WriteContext& ctx, hid_t parent, const char* name);
+
+// The H5MD 1.1 header every Strata file carries: /h5md with its version,
+// author (Strata) and creator (strata, `creator_version`).
+void write_h5md_header(const WriteContext& ctx, hid_t file, const std::string& creator_version);
+// /particles/all/box (under `all`) with its dimension and boundary
+// attributes (H5MD knows "periodic" and "none"; a reflecting wall is not
+// periodic); the caller adds the edges.
+Handle make_box_group(const WriteContext& ctx, hid_t all, const std::array<Boundary, 3>& boundary);
 // Collective metadata: every rank passes the same values.
 void write_attribute(const WriteContext& ctx, hid_t obj, const char* name, hid_t file_type, hid_t mem_type,
                      hsize_t count, bool scalar, const void* data);

@@ -12,6 +12,7 @@
 
 #include "io/H5mdFrame.hpp"
 #include "io/RowChecksum.hpp"
+#include "kernels/Boundary.hpp"
 
 namespace strata {
 namespace h5 {
@@ -72,26 +73,9 @@ void stage_scalars(const View& v, std::size_t lo, std::size_t m, std::vector<T>&
   for (std::size_t i = 0; i < m; ++i) out[i] = h_part(i);
 }
 
-void write_metadata(const WriteContext& ctx, hid_t file, const std::string& creator_version) {
-  Handle h5md = make_group(ctx, file, "h5md");
-  const int version[2] = {1, 1};
-  write_attribute(ctx, h5md.get(), "version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, false, version);
-  Handle author = make_group(ctx, h5md.get(), "author");
-  write_strings(ctx, author.get(), "name", {"Strata"}, true);
-  Handle creator = make_group(ctx, h5md.get(), "creator");
-  write_strings(ctx, creator.get(), "name", {"strata"}, true);
-  write_strings(ctx, creator.get(), "version", {creator_version}, true);
-}
-
 void write_box(const WriteContext& ctx, const FrameOptions& options, std::vector<DatasetRecord>& records,
                hid_t all, const H5mdFrameInfo& info) {
-  Handle box = make_group(ctx, all, "box");
-  const int dimension = 3;
-  write_attribute(ctx, box.get(), "dimension", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &dimension);
-  std::vector<std::string> boundary;
-  // H5MD knows only "periodic" and "none"; a reflecting wall is not periodic.
-  for (Boundary b : info.boundary) boundary.push_back(b == Boundary::Periodic ? "periodic" : "none");
-  write_strings(ctx, box.get(), "boundary", boundary, false);
+  Handle box = make_box_group(ctx, all, info.boundary);
   Handle edges = make_dataset(ctx, box.get(), "edges", H5T_IEEE_F64LE, {3});
   records.push_back(write_whole_recorded(ctx, edges.get(), H5T_NATIVE_DOUBLE, "/particles/all/box/edges", {3}, 8,
                                          info.box.data(), options.checksums));
@@ -102,7 +86,7 @@ void write_box(const WriteContext& ctx, const FrameOptions& options, std::vector
 std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, const Particles& p,
                                        const H5mdFrameInfo& info, const std::string& creator_version,
                                        const FrameOptions& options) {
-  write_metadata(ctx, file, creator_version);
+  write_h5md_header(ctx, file, creator_version);
 
   const std::int64_t local = static_cast<std::int64_t>(p.size);
   std::int64_t offset = 0;
@@ -133,10 +117,24 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
   Handle species = element("species", H5T_STD_I32LE, 4, 1, r_species);
   Handle origin;
   if (options.origin) origin = element("origin", H5T_IEEE_F32LE, 4, 3, r_origin);
+  // The exact resume state: plain [1][N][3] datasets, no H5MD element.
+  Handle resume_position, resume_image, resume_build;
+  std::size_t r_resume_position = 0, r_resume_image = 0, r_resume_build = 0;
+  if (options.resume) {
+    const hsize_t n = static_cast<hsize_t>(total);
+    auto plain = [&](const char* name, hid_t file_type, std::size_t& record) {
+      records.push_back({options.resume_path + "/" + name, {1, n, 3}, 0});
+      record = records.size() - 1;
+      return make_dataset(ctx, options.resume_group, name, file_type, {1, n, 3});
+    };
+    resume_position = plain("position", H5T_IEEE_F64LE, r_resume_position);
+    resume_image = plain("image", H5T_STD_I32LE, r_resume_image);
+    resume_build = plain("build_position", H5T_IEEE_F64LE, r_resume_build);
+  }
 
   std::vector<double> h_doubles;
   std::vector<float> h_floats;
-  std::vector<int> h_ints;
+  std::vector<int> h_ints, h_shifts;
   std::vector<std::int64_t> h_ids;
   for (std::int64_t round = 0; round < rounds; ++round) {
     // Ranks already done still take part, with an empty selection.
@@ -154,6 +152,11 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
 
     collective_write(ctx, position.get(), H5T_NATIVE_DOUBLE, "positions", [&] {
       stage_vectors(p.position, ulo, um, h_doubles);
+      // Folded into the box with the run's own wrap; the images, staged
+      // next, are shifted by what this moved.
+      h_shifts.assign(3 * um, 0);
+      for (std::size_t k = 0; k < 3 * um; ++k)
+        if (info.boundary[k % 3] == Boundary::Periodic) wrap_periodic(h_doubles[k], h_shifts[k], info.box[k % 3]);
       return select(position, r_position, h_doubles, 3);
     });
     collective_write(ctx, velocity.get(), H5T_NATIVE_DOUBLE, "velocities", [&] {
@@ -162,6 +165,7 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
     });
     collective_write(ctx, image.get(), H5T_NATIVE_INT, "images", [&] {
       stage_vectors(p.image, ulo, um, h_ints);
+      for (std::size_t k = 0; k < 3 * um; ++k) h_ints[k] += h_shifts[k];
       return select(image, r_image, h_ints, 3);
     });
     collective_write(ctx, id.get(), H5T_NATIVE_INT64, "ids", [&] {
@@ -177,6 +181,20 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
         stage_vectors(p.origin, ulo, um, h_floats);
         return select(origin, r_origin, h_floats, 3);
       });
+    if (options.resume) {
+      collective_write(ctx, resume_position.get(), H5T_NATIVE_DOUBLE, "resume positions", [&] {
+        stage_vectors(options.resume->position, ulo, um, h_doubles);
+        return select(resume_position, r_resume_position, h_doubles, 3);
+      });
+      collective_write(ctx, resume_image.get(), H5T_NATIVE_INT, "resume images", [&] {
+        stage_vectors(options.resume->image, ulo, um, h_ints);
+        return select(resume_image, r_resume_image, h_ints, 3);
+      });
+      collective_write(ctx, resume_build.get(), H5T_NATIVE_DOUBLE, "build positions", [&] {
+        stage_vectors(options.resume->build_position, ulo, um, h_doubles);
+        return select(resume_build, r_resume_build, h_doubles, 3);
+      });
+    }
   }
   return records;
 }

@@ -274,23 +274,9 @@ struct TrajectoryFile::Impl {
 
   // The groups, attributes and empty datasets of a new trajectory.
   void lay_out() {
-    Handle h5md = make_group_path(ctx, file.get(), "h5md");
-    const int version[2] = {1, 1};
-    h5::write_attribute(ctx, h5md.get(), "version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, false, version);
-    Handle author = make_group_path(ctx, h5md.get(), "author");
-    h5::write_strings(ctx, author.get(), "name", {"Strata"}, true);
-    Handle creator = make_group_path(ctx, h5md.get(), "creator");
-    h5::write_strings(ctx, creator.get(), "name", {"strata"}, true);
-    h5::write_strings(ctx, creator.get(), "version", {STRATA_VERSION}, true);
-
+    h5::write_h5md_header(ctx, file.get(), STRATA_VERSION);
     Handle all = make_group_path(ctx, file.get(), kAll);
-    Handle box_group = make_group_path(ctx, all.get(), "box");
-    const int dimension = 3;
-    h5::write_attribute(ctx, box_group.get(), "dimension", H5T_STD_I32LE, H5T_NATIVE_INT, 1, true, &dimension);
-    std::vector<std::string> bc;
-    // H5MD knows only "periodic" and "none"; a reflecting wall is not periodic.
-    for (Boundary b : boundary) bc.push_back(b == Boundary::Periodic ? "periodic" : "none");
-    h5::write_strings(ctx, box_group.get(), "boundary", bc, false);
+    h5::make_box_group(ctx, all.get(), boundary);
 
     const hsize_t n = static_cast<hsize_t>(count);
     step = make_series(ctx, all.get(), "position/step", H5T_STD_I64LE, {0}, {kRowsPerChunk}, 0);

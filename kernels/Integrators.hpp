@@ -24,25 +24,25 @@ KOKKOS_INLINE_FUNCTION void reflect_walls(const BoxGeometry& g, double x[3], dou
     if (!g.periodic[d]) reflect(x[d], v[d], g.L[d]);
 }
 
-// Square of the displacement since the last rebuild. The rebuild positions
-// are kept in float (12 B/particle instead of 24): their rounding, below
-// 1e-7 of the box length, is far under the half-skin this is compared with.
-KOKKOS_INLINE_FUNCTION double moved_sq(const FloatVec3View& since, std::size_t i, const double x[3]) {
-  const double a = x[0] - since(i, 0), b = x[1] - since(i, 1), c = x[2] - since(i, 2);
+// Square of the displacement since the last list build. The build
+// positions are kept exactly (double): with them a checkpoint can rebuild
+// the very list the run was using (see ARCHITECTURE.md, Restart).
+KOKKOS_INLINE_FUNCTION double moved_sq(const Vec3View& build, std::size_t i, const double x[3]) {
+  const double a = x[0] - build(i, 0), b = x[1] - build(i, 1), c = x[2] - build(i, 2);
   return a * a + b * b + c * c;
 }
 
 // Ends a move: reflect at the walls, store the row, and fold its squared
 // displacement since the last rebuild into the running maximum.
 KOKKOS_INLINE_FUNCTION void finish_move(const BoxGeometry& g, const Vec3View& position, const Vec3View& velocity,
-                                        const FloatVec3View& since_build, std::size_t i, double x[3], double v[3],
+                                        const Vec3View& build, std::size_t i, double x[3], double v[3],
                                         double& max_sq) {
   reflect_walls(g, x, v);
   for (int d = 0; d < 3; ++d) {
     position(i, d) = x[d];
     velocity(i, d) = v[d];
   }
-  const double s = moved_sq(since_build, i, x);
+  const double s = moved_sq(build, i, x);
   if (s > max_sq) max_sq = s;
 }
 
@@ -50,7 +50,7 @@ KOKKOS_INLINE_FUNCTION void finish_move(const BoxGeometry& g, const Vec3View& po
 // squared displacement since the last rebuild.
 struct KickDrift {
   Vec3View position, velocity, force;
-  FloatVec3View since_build;
+  Vec3View build;
   IntView species;
   MassTable masses;
   BoxGeometry geom;
@@ -63,7 +63,7 @@ struct KickDrift {
       v[d] = velocity(i, d) + half * force(i, d);
       x[d] = position(i, d) + dt * v[d];
     }
-    finish_move(geom, position, velocity, since_build, i, x, v, max_sq);
+    finish_move(geom, position, velocity, build, i, x, v, max_sq);
   }
 };
 
@@ -113,7 +113,7 @@ struct LangevinVelocity {
 template <bool Gaussian>
 struct BrownianForceStep {
   Vec3View position, velocity, force;
-  FloatVec3View since_build;
+  Vec3View build;
   IdView id;
   BoxGeometry geom;
   double mobility_dt;  // D dt / kT
@@ -132,17 +132,7 @@ struct BrownianForceStep {
       x[d] = position(i, d) + mobility_dt * force(i, d) + amplitude * xi[d];
       v[d] = velocity(i, d);
     }
-    finish_move(geom, position, velocity, since_build, i, x, v, max_sq);
-  }
-};
-
-// At a rebuild: remember where each owned row is, for moved_sq().
-struct RecordBuildPositions {
-  Vec3View position;
-  FloatVec3View since_build;
-
-  KOKKOS_INLINE_FUNCTION void operator()(const std::size_t i) const {
-    for (int d = 0; d < 3; ++d) since_build(i, d) = static_cast<float>(position(i, d));
+    finish_move(geom, position, velocity, build, i, x, v, max_sq);
   }
 };
 

@@ -1,5 +1,7 @@
 #include "kernels/NeighborList.hpp"
 
+#include "kernels/Capacity.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -7,11 +9,6 @@
 namespace strata {
 
 namespace {
-template <class View>
-void ensure(View& v, std::size_t n, const char* label) {
-  if (v.extent(0) < n) v = View(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), n + n / 8 + 16);
-}
-
 // Sorts rows [0, n_total) into cells: cells[0] x cells[1] x cells[2] cells
 // of width `size` from `lo`, numbered x fastest; rows of cell c end up in
 // rows(offset(c) .. offset(c + 1)), in increasing row order. A free function
@@ -77,9 +74,9 @@ void NeighborList::bin(const Vec3View& position, int n_total, const BinningBox& 
   }
   const int ncell = cells_[0] * cells_[1] * cells_[2];
   bin_count_ = Kokkos::View<int*, MemSpace>("bin_count", ncell);
-  ensure(bin_offset_, ncell + 1, "bin_offset");
-  ensure(bin_rows_, n_total, "bin_rows");
-  ensure(row_cell_, n_total, "row_cell");
+  grow_discarding(bin_offset_, ncell + 1, "bin_offset");
+  grow_discarding(bin_rows_, n_total, "bin_rows");
+  grow_discarding(row_cell_, n_total, "row_cell");
   bin_rows(position, n_total, cells_, box.lo, cell_size_, bin_count_, bin_offset_, bin_rows_, row_cell_);
 }
 
@@ -125,7 +122,7 @@ struct CellWalk {
 void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
                          const Rows& reaction, bool full) {
   bin(position, n_total, box, range);
-  ensure(reaction_, static_cast<std::size_t>(n_total), "reaction_rows");
+  grow_discarding(reaction_, static_cast<std::size_t>(n_total), "reaction_rows");
   const auto react = reaction_;
   const bool given = reaction.extent(0) > 0 && !full;
   Kokkos::parallel_for(
@@ -134,8 +131,8 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
       });
   const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, reaction_, cells_[0], cells_[1], cells_[2],
                       range * range};
-  ensure(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
-  if (entries_.extent(0) == 0) ensure(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");
+  grow_discarding(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
+  if (entries_.extent(0) == 0) grow_discarding(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");
   for (;;) {
     const auto offset = offset_;
     const auto entries = entries_;

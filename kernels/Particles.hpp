@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/Capacity.hpp"
+
 namespace strata {
 
 using ExecSpace = Kokkos::DefaultExecutionSpace;
@@ -70,42 +72,35 @@ struct Particles {
     if (force.extent(0) < capacity()) force = Vec3View("force", capacity());
   }
 
-  // Make room for at least n owned particles, keeping rows [0, size).
-  // Grows by a quarter beyond what is needed so a stream of arrivals does not
-  // reallocate every step; one view is reallocated at a time to bound the
+  // Make room for at least n owned particles, keeping rows [0, size)
+  // (kernels/Capacity.hpp: room to spare, so a stream of arrivals does not
+  // reallocate every step); one view is reallocated at a time to bound the
   // transient peak, and a view already large enough is left alone.
   void reserve(std::size_t n) {
     if (n <= capacity()) return;
-    const std::size_t cap = n + n / 4 + 64;
-    grow(position, n, cap);
-    grow(velocity, n, cap);
-    grow(origin, n, cap);
-    grow(image, n, cap);
-    grow(id, n, cap);
-    grow(species, n, cap);
-    if (with_force_) grow(force, n, cap);
+    grow_keeping(position, n);
+    grow_keeping(velocity, n);
+    grow_keeping(origin, n);
+    grow_keeping(image, n);
+    grow_keeping(id, n);
+    grow_keeping(species, n);
+    if (with_force_) grow_keeping(force, n);
   }
 
   // Make room for rows [0, n) of the views ghosts use (position, species),
   // keeping their contents; the other views stay sized for owned rows.
   void reserve_ghost_rows(std::size_t n) {
-    const std::size_t cap = n + n / 8 + 64;
-    grow(position, n, cap);
-    grow(species, n, cap);
+    grow_keeping(position, n);
+    grow_keeping(species, n);
   }
   // Force rows [0, n): the ghost rows of other ranks' particles collect the
   // reactions of the pairs this rank computes for them (sent home by
   // HaloExchange::reverse_forces); periodic images need none.
   void reserve_force_rows(std::size_t n) {
-    if (with_force_) grow(force, n, n + n / 8 + 64);
+    if (with_force_) grow_keeping(force, n);
   }
 
  private:
-  template <class View>
-  static void grow(View& v, std::size_t needed, std::size_t cap) {
-    if (v.extent(0) < needed) Kokkos::resize(v, cap);
-  }
-
   bool with_force_ = false;
 };
 

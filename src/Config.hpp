@@ -119,6 +119,12 @@ struct Config {
   // from --set map to line 0. Lets later checks (decomposition, files) name
   // the key's line.
   std::map<std::string, int> key_lines;
+  // The --set overrides as given (with deck_text, what a checkpoint stores
+  // so a restart can rebuild this Config without the deck file).
+  std::vector<std::string> overrides;
+  // Every key's effective value, given or default, in one canonical text
+  // ("run.steps" -> "200"), for comparing two decks key by key.
+  std::map<std::string, std::string> key_values;
 };
 
 }  // namespace strata

@@ -2,6 +2,7 @@
 
 #include "core/Species.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -588,6 +589,45 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
   return v;
 }
 
+// One canonical text per value, whatever the deck's spelling (1 or 1.0,
+// "x" or ["x", "x", "x"]): what deck_differences() compares.
+std::string canonical(const Spec& s, const Value& v) {
+  auto num = [](double x) { return fmt::format("{:.17g}", x); };
+  switch (s.kind) {
+    case Kind::Int: return std::to_string(v.i);
+    case Kind::Float: return num(v.f);
+    case Kind::String: return dq(v.s);
+    case Kind::Bool: return v.b ? "true" : "false";
+    case Kind::Enum: return dq(s.values[static_cast<std::size_t>(v.idx[0])]);
+    case Kind::Float3: return "[" + num(v.f3[0]) + ", " + num(v.f3[1]) + ", " + num(v.f3[2]) + "]";
+    case Kind::EnumOr3: {
+      std::string out = "[";
+      for (int d = 0; d < 3; ++d) out += (d ? ", " : "") + dq(s.values[static_cast<std::size_t>(v.idx[d])]);
+      return out + "]";
+    }
+    case Kind::Strings: {
+      std::string out = "[";
+      for (std::size_t k = 0; k < v.strs.size(); ++k) out += (k ? ", " : "") + dq(v.strs[k]);
+      return out + "]";
+    }
+    case Kind::Floats: {
+      std::string out = "[";
+      for (std::size_t k = 0; k < v.fs.size(); ++k) out += (k ? ", " : "") + num(v.fs[k]);
+      return out + "]";
+    }
+    case Kind::Pairs: {
+      std::string out = "[";
+      for (std::size_t k = 0; k < v.pairs.size(); ++k) {
+        const PairValue& p = v.pairs[k];
+        out += fmt::format("{}{{species = [{}, {}], epsilon = {}, sigma = {}, cutoff = {}}}", k ? ", " : "",
+                           dq(p.species[0]), dq(p.species[1]), num(p.epsilon), num(p.sigma), num(p.cutoff));
+      }
+      return out + "]";
+    }
+  }
+  return "";
+}
+
 // ---------------------------------------------------------------------------
 // Deck reading
 // ---------------------------------------------------------------------------
@@ -646,9 +686,19 @@ std::pair<std::string, Given> parse_override(const std::string& arg) {
   const Spec* s = find_spec(key);
   if (!s) fail(o, 0, unknown_key_message(key), "a deck key, as listed in docs/deck.md");
   const std::string syntax = expect(*s) + ", in TOML syntax; strings need double quotes";
+  // A bare word for a string key is the string it obviously is
+  // (--set output.dir=run1, --set propagator.type=verlet).
+  const bool stringy = s->kind == Kind::String || s->kind == Kind::Enum || s->kind == Kind::EnumOr3;
+  const bool bare = !text.empty() && text.find_first_of("\"'[{=#\n") == std::string::npos;
+  std::string toml_text = text;
+  if (stringy && bare) {
+    toml_text = "\"";
+    for (char c : text) toml_text += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    toml_text += "\"";
+  }
   toml::table t;
   try {
-    t = toml::parse("v = " + text + "\n", std::string_view("--set"));
+    t = toml::parse("v = " + toml_text + "\n", std::string_view("--set"));
   } catch (const toml::parse_error& e) {
     fail(o, 0, "value '" + text + "' of key '" + key + "' is not valid TOML (" + std::string(e.description()) + ")",
          syntax);
@@ -663,7 +713,9 @@ std::pair<std::string, Given> parse_override(const std::string& arg) {
 void apply_default(Config& cfg, const Spec& s) {
   if (s.need != Need::Optional) return;
   const toml::table t = toml::parse(std::string("v = ") + s.dflt, std::string_view("built-in default"));
-  s.apply(cfg, check(s, *t.get("v"), Origin{"built-in default", 0, true}));
+  const Value v = check(s, *t.get("v"), Origin{"built-in default", 0, true});
+  cfg.key_values[s.key] = canonical(s, v);
+  s.apply(cfg, v);
 }
 
 // Keys `a` and `b` set the same thing. A --set of one replaces the deck's
@@ -864,9 +916,14 @@ std::vector<std::string> deck_keys() {
 }
 
 Config load_deck(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_deck_text(read_deck(path), path, overrides);
+}
+
+Config load_deck_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
   Config cfg;
   cfg.deck_path = path;
-  cfg.deck_text = read_deck(path);
+  cfg.deck_text = text;
+  cfg.overrides = overrides;
 
   toml::table root;
   try {
@@ -945,6 +1002,7 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
   for (const Spec& s : schema()) {
     const auto it = given.find(s.key);
     if (it != given.end()) {
+      cfg.key_values[s.key] = canonical(s, it->second.value);
       if (s.apply) s.apply(cfg, it->second.value);
     } else if (s.need == Need::Required) {
       const auto h = section_line.find(section_of(s.key));
@@ -957,6 +1015,18 @@ Config load_deck(const std::string& path, const std::vector<std::string>& overri
 
   check_cross(cfg, given, section_line);
   return cfg;
+}
+
+std::vector<std::pair<std::string, std::pair<std::string, std::string>>> deck_differences(const Config& a,
+                                                                                         const Config& b) {
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> out;
+  for (const Spec& s : schema()) {
+    const auto ia = a.key_values.find(s.key), ib = b.key_values.find(s.key);
+    const std::string va = ia == a.key_values.end() ? "(not given)" : ia->second;
+    const std::string vb = ib == b.key_values.end() ? "(not given)" : ib->second;
+    if (va != vb) out.push_back({s.key, {va, vb}});
+  }
+  return out;
 }
 
 }  // namespace strata

@@ -5,6 +5,7 @@
 // types, defaults, units, ranges) is one table in Deck.cpp; docs/deck.md is
 // its reference page.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "src/Config.hpp"
@@ -16,6 +17,16 @@ namespace strata {
 // per --set, value in TOML syntax: 200, 0.5, "fcc", [1.0, 2.0, 3.0], true) and
 // return the typed config. Throws InputError on any problem.
 Config load_deck(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The same from the deck's text (e.g. stored in a checkpoint); `where`
+// names it in messages and becomes deck_path.
+Config load_deck_text(const std::string& text, const std::string& where,
+                      const std::vector<std::string>& overrides = {});
+
+// Keys whose effective values differ between two decks, in documentation
+// order, each with both values: "run.seed" -> {"87287", "11"}.
+std::vector<std::pair<std::string, std::pair<std::string, std::string>>> deck_differences(const Config& a,
+                                                                                         const Config& b);
 
 // Closest known dotted key to `key` (Levenshtein, over full dotted paths and
 // over last components), or "" when nothing is close.

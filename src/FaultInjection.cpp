@@ -2,6 +2,8 @@
 
 #include <hdf5.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
@@ -34,7 +36,7 @@ void arm_fault_injection(int rank) {
   std::string item;
   auto bad = [&](const std::string& why) {
     return std::runtime_error(std::string("STRATA_FAULT_INJECT=\"") + env + "\": " + why +
-                              " (expected rank=R,step=S,kind=throw|open|segv|kill[,at=step|checkpoint])");
+                              " (expected rank=R,step=S,kind=throw|open|segv|kill|usr1|hang[,at=step|checkpoint])");
   };
   while (std::getline(in, item, ',')) {
     const auto eq = item.find('=');
@@ -56,7 +58,9 @@ void arm_fault_injection(int rank) {
     }
   }
   if (f.rank < 0 || f.step < 0) throw bad("rank and step are required");
-  if (f.kind != "throw" && f.kind != "open" && f.kind != "segv" && f.kind != "kill") throw bad("unknown kind");
+  if (f.kind != "throw" && f.kind != "open" && f.kind != "segv" && f.kind != "kill" && f.kind != "usr1" &&
+      f.kind != "hang")
+    throw bad("unknown kind");
   if (f.at != "step" && f.at != "checkpoint") throw bad("unknown place");
   f.armed = f.rank == rank;
   fault() = f;
@@ -77,6 +81,9 @@ void fault_point(const char* at, std::int64_t step) {
   }
   if (f.kind == "segv") std::raise(SIGSEGV);
   if (f.kind == "kill") std::raise(SIGKILL);
+  if (f.kind == "usr1") std::raise(SIGUSR1);  // a scheduler's stop warning, at exactly this step
+  if (f.kind == "hang")
+    for (;;) pause();  // a rank that never comes back (signals are still handled)
 }
 
 }  // namespace strata

@@ -6,7 +6,11 @@
 // kind: throw  (a C++ exception, as from any failed call),
 //       open   (opening a file that is not there, through HDF5),
 //       segv   (a segmentation fault),
-//       kill   (SIGKILL: the process vanishes, as when a node dies);
+//       kill   (SIGKILL: the process vanishes, as when a node dies),
+//       usr1   (SIGUSR1 to itself: a stop warning at exactly step S, so
+//               the tests can stop a run at a chosen step),
+//       hang   (the rank stops answering: the others wait for it in the
+//               next collective);
 // at:   step        (after step S completes; the default),
 //       checkpoint  (inside the checkpoint write of step S, after the data
 //                    went out and before the file is published).

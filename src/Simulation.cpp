@@ -1,17 +1,14 @@
-#include "core/Version.hpp"
 #include "src/Simulation.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
+#include <Kokkos_Core.hpp>
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <vector>
 
+#include "core/Failure.hpp"
+#include "core/Version.hpp"
 #include "decomposition/CommStats.hpp"
 #include "decomposition/HaloExchange.hpp"
 #include "decomposition/Migration.hpp"
@@ -20,95 +17,24 @@
 #include "io/H5mdWriter.hpp"
 #include "io/OutputDir.hpp"
 #include "io/RunLog.hpp"
-#include "io/StatusFile.hpp"
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
-#include "kernels/Integrators.hpp"
+#include "kernels/Capacity.hpp"
+#include "kernels/Integrator.hpp"
 #include "kernels/LennardJones.hpp"
 #include "kernels/NeighborList.hpp"
-#include "kernels/Observables.hpp"
-#include "kernels/Propagator.hpp"
+#include "src/Dynamics.hpp"
 #include "src/FaultInjection.hpp"
-#include "core/Failure.hpp"
-#include "src/StopSignals.hpp"
 #include "src/InitialConditions.hpp"
 #include "src/Interactions.hpp"
+#include "src/RunSummary.hpp"
+#include "src/StopPolicy.hpp"
+#include "src/StopSignals.hpp"
+#include "src/ThermoRow.hpp"
 
 namespace strata {
 
 namespace {
-
-double peak_rss_bytes() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
-}
-
-// "1:02:03" (or "-" when not known yet), for ETAs.
-std::string clock_time(double seconds) {
-  if (!(seconds >= 0) || seconds > 1e9) return "-";
-  const long long s = std::llround(seconds);
-  return fmt::format("{}:{:02d}:{:02d}", s / 3600, static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-}
-
-// What status.json says about the run in progress. Outside the Simulation
-// object so that a failure caught in main(), after the object is gone, can
-// still mark the run failed.
-RunStatus g_status;
-std::string g_status_dir;  // empty: no run in progress
-
-// printf-style lines for the run summary, each through runlog::say.
-template <class... Args>
-void say_printf(const char* format, Args... args) {
-  const int n = std::snprintf(nullptr, 0, format, args...);
-  std::string text(static_cast<std::size_t>(std::max(n, 0)) + 1, '\0');
-  std::snprintf(text.data(), text.size(), format, args...);
-  text.resize(static_cast<std::size_t>(std::max(n, 0)));
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  std::size_t start = 0;
-  for (std::size_t end = text.find('\n'); ; start = end + 1, end = text.find('\n', start)) {
-    runlog::say(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-  }
-}
-
-// The propagator for free particles, or nullptr for the integrators that the
-// driver runs with forces (verlet, langevin).
-std::unique_ptr<Propagator> make_propagator(const Config& cfg) {
-  switch (cfg.propagator.kind) {
-    case PropagatorKind::Ballistic:
-      return std::make_unique<BallisticPropagator>(cfg.run.timestep);
-    case PropagatorKind::Brownian:
-      return std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
-                                                  cfg.propagator.noise);
-    case PropagatorKind::Verlet:
-    case PropagatorKind::Langevin:
-      break;  // integrators of interacting particles: see kernels/Integrators.hpp
-  }
-  return nullptr;
-}
-
-struct Reduced {
-  double mean, max;
-};
-Reduced mean_max(MPI_Comm comm, double v) {
-  int ranks = 1;
-  MPI_Comm_size(comm, &ranks);
-  double sum = 0, mx = 0;
-  MPI_Allreduce(&v, &sum, 1, MPI_DOUBLE, MPI_SUM, comm);
-  MPI_Allreduce(&v, &mx, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return {sum / ranks, mx};
-}
-
-struct Timers {
-  double setup = 0, propagate = 0, comm = 0, force = 0, output = 0, loop = 0;
-  double final = 0;  // final checkpoint and final.h5, after the loop
-};
-
-const std::vector<std::string> kThermoColumns = {"step",          "time",           "particles",
-                                                 "temperature",   "kinetic_energy", "potential_energy",
-                                                 "total_energy",  "pressure",       "msd",
-                                                 "imbalance"};
 
 int comm_size(MPI_Comm comm) {
   int n = 1;
@@ -123,11 +49,12 @@ int comm_rank(MPI_Comm comm) {
 
 // A restart on as many ranks as wrote the checkpoint keeps its slab bounds
 // (so the run continues bitwise); otherwise the slabs are cut anew.
+bool writer_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
+  return meta && meta->ranks == comm_size(comm) && meta->slab_axis == cfg.decomposition.axis;
+}
 SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
-  const int ranks = comm_size(comm);
-  if (meta && meta->ranks == ranks && meta->slab_axis == cfg.decomposition.axis)
-    return SlabLayout(cfg.system, meta->slab_axis, meta->slab_bounds);
-  return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, ranks);
+  if (writer_layout(comm, cfg, meta)) return SlabLayout(cfg.system, meta->slab_axis, meta->slab_bounds);
+  return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, comm_size(comm));
 }
 
 // Half lists on CPU backends; full lists where device memory is not host
@@ -137,122 +64,118 @@ bool use_full_lists(NeighborListKind kind) {
   return !Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
 }
 
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_of(" \t\"'$\\&|;<>()*?[]#~`!{}") == std::string::npos) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 // One run: owns the particles and every piece that acts on them.
 class Simulation {
  public:
-  Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, const CheckpointMeta* restart);
-  void run();
+  Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, RunMonitor& monitor,
+             const CheckpointMeta* restart);
+  // Returns true when the run stopped early (a checkpoint was written).
+  bool run();
 
  private:
-  // Forces and the velocity-Verlet family need ghosts and neighbour lists.
-  bool interacting() const {
-    return cfg_.interaction.kind != InteractionKind::None || cfg_.propagator.kind == PropagatorKind::Verlet ||
-           cfg_.propagator.kind == PropagatorKind::Langevin;
-  }
-  void free_step(std::int64_t step);
-  void md_step(std::int64_t step);
-  void rebuild();
-  void compute_forces(std::int64_t step, bool with_sums);
-  void thermostat(std::int64_t step);
-  void check_particle_count(std::int64_t step);
-  struct Thermo {
-    double temperature = 0, ke = 0, pe = 0, pressure = 0, msd = 0, imbalance = 0;
-    std::vector<std::int64_t> counts;  // particles per rank
-  };
-  Thermo measure(std::int64_t step);
-  bool thermo_step(std::int64_t step) const;
-  bool frame_step(std::int64_t step) const;
-  void record(std::int64_t step);  // thermo row and/or trajectory frame, when due
-  void write_thermo(std::int64_t step, const Thermo& t);
-  void write_summary(double wall);
+  // The phases of one step, in the order the loop calls them.
+  StepMotion integrate_first(std::int64_t step);
+  bool rebuild_due(std::int64_t step, const StepMotion& moved);
+  void migrate(const StepMotion& moved);
+  void build_ghosts_and_list();
+  void update_ghosts();
+  void compute_forces(bool with_sums);
+  void reverse_forces();
+  void integrate_second(std::int64_t step);
+  void output(std::int64_t step);
+
+  void set_up_forces();
+  void restore_build_state(const ResumeRows& rows);
+  void record_build_positions();
+  bool thermo_due(std::int64_t step) const;
+  bool frame_due(std::int64_t step) const;
+  void record(std::int64_t step);
   void write_checkpoint_now(std::int64_t step);
-  void write_frame(std::int64_t step, const Thermo& t);
-  // Progress: steps/s and ETA from the step loop so far.
-  void update_progress(std::int64_t step, double now);
-  void draw_progress_bar(std::int64_t step, double now);
-  void publish_status(const std::string& state, const std::string& message);
+  void stop_early(std::int64_t step, int reason);
+  std::string resume_command() const;
 
   MPI_Comm comm_;
   const Config& cfg_;
   RunOptions options_;
+  RunMonitor& monitor_;
   bool restarted_ = false;
- public:
-  bool stopped_early_ = false;  // by a stop signal, after writing a checkpoint
-
- private:
   int rank_ = 0, ranks_ = 1;
+  bool forces_ = false;
   SlabLayout layout_;
   BoxGeometry geom_;
   MassTable masses_;
   Particles particles_;
-  std::unique_ptr<Propagator> propagator_;  // free particles
+  std::unique_ptr<Integrator> integrator_;
   Migration migration_;
   CommStats stats_;
-  Timers timers_;
+  PhaseTimes times_;
   ThermoLog thermo_;
   std::filesystem::path out_dir_;
   std::int64_t first_step_ = 0, last_step_ = 0;
-  double t_loop_start_ = 0;
-  double slowest_step_ = 0, slowest_checkpoint_ = 0;  // seconds, for run.walltime
-  static constexpr int kWalltime = 1000;             // a stop reason beside the signal numbers
+  double t_start_ = 0;
+  StopPolicy stop_;
   std::unique_ptr<TrajectoryWriter> trajectory_;  // when output.trajectory_every > 0
-  RunStatus& status_ = g_status;  // kept on every rank
-  double last_bar_ = -1e30;
 
-  // Interacting particles only.
+  // Runs under forces (and integrators that do not wrap every step).
   PairTable pairs_{};
   std::unique_ptr<HaloExchange> halo_;
   NeighborList neighbors_;
-  FloatVec3View since_build_;  // positions at the last rebuild
-  double skin_ = 0;
+  Vec3View build_position_;  // each owned row's position at the last list build, exact
   PairSums pair_sums_;
-  long long rebuilds_ = 0;
-  bool full_lists_ = false;
+  long long list_builds_ = 0;
+  bool full_lists_ = false;  // interaction.neighbor_list
+  bool resumed_exactly_ = false;
 };
 
-Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, const CheckpointMeta* restart)
+Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, RunMonitor& monitor,
+                       const CheckpointMeta* restart)
     : comm_(comm),
       cfg_(cfg),
       options_(options),
+      monitor_(monitor),
       restarted_(restart != nullptr),
+      rank_(comm_rank(comm)),
+      ranks_(comm_size(comm)),
+      forces_(has_forces(cfg)),
       layout_(initial_layout(comm, cfg, restart)),
       migration_(comm, layout_, options.gpu_aware_mpi),
-      thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), kThermoColumns, comm_rank(comm) == 0,
+      thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), ThermoRow::columns(), rank_ == 0,
               restart ? restart->step : -1),
-      out_dir_(cfg.output.dir) {
-  MPI_Comm_rank(comm_, &rank_);
-  MPI_Comm_size(comm_, &ranks_);
+      out_dir_(cfg.output.dir),
+      t_start_(MPI_Wtime()),
+      stop_(comm, cfg.run.walltime_seconds, cfg.run.walltime, cfg.particles.count, t_start_) {
   geom_ = layout_.geometry(rank_);
   masses_ = mass_table(cfg_.species);
+  full_lists_ = use_full_lists(cfg_.interaction.neighbor_list);
+  integrator_ = make_integrator(cfg_, masses_);
+  last_step_ = cfg_.run.steps;
   if (restart) {
-    particles_ = restore_particles(comm_, options_.restart_path, layout_);
     first_step_ = restart->step;
+    // Under forces, on the layout that wrote it, a checkpoint holds the
+    // exact rows and list-build state: the rows are taken as written (no
+    // routing: a row may lie outside its slab until the next build).
+    ResumeRows rows;
+    if (forces_ && writer_layout(comm, cfg, restart) && read_checkpoint_resume(comm, options_.restart_path, rows)) {
+      particles_ = read_checkpoint_rows(comm_, options_.restart_path);
+      particles_.enable_force();
+      restore_build_state(rows);
+      resumed_exactly_ = true;
+    } else {
+      particles_ = restore_particles(comm_, options_.restart_path, layout_);
+    }
   } else {
     particles_ = build_initial_particles(comm_, cfg_, layout_);
   }
-  last_step_ = cfg_.run.steps;
-  status_ = RunStatus{};
-  status_.deck = cfg_.deck_path;
-  status_.ranks = ranks_;
-  status_.particles = cfg_.particles.count;
-  status_.first_step = status_.step = first_step_;
-  status_.last_step = last_step_;
-  status_.time = first_step_ * cfg_.run.timestep;
-  if (restart) {
-    status_.last_checkpoint = options_.restart_path;
-    status_.last_checkpoint_step = restart->step;
-  }
-  g_status_dir = out_dir_.string();
-  if (interacting()) {
-    particles_.enable_force();
-    pairs_ = make_pair_table(cfg_);
-    skin_ = cfg_.interaction.skin;
-    full_lists_ = use_full_lists(cfg_.interaction.neighbor_list);
-    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_, options_.gpu_aware_mpi,
-                                           !full_lists_);
-  } else {
-    propagator_ = make_propagator(cfg_);
-  }
+  if (!integrator_->wraps()) particles_.enable_force();  // velocity Verlet reads forces, zero without an interaction
+  monitor_.begin(out_dir_.string(), cfg_.deck_path, ranks_, cfg_.particles.count, first_step_, last_step_,
+                 cfg_.run.timestep, restart ? options_.restart_path : std::string());
   if (cfg_.output.trajectory_every > 0) {
     TrajectoryOptions opts;
     for (const auto& f : cfg_.output.trajectory_fields) {
@@ -271,44 +194,51 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   }
 }
 
-// One trajectory frame (rows sorted by particle id, positions wrapped) with
-// its step's thermo quantities and, from rank 0, the XDMF sidecar rewritten
-// to list every frame now in the file.
-void Simulation::write_frame(std::int64_t step, const Thermo& t) {
-  FrameObservables obs;
-  obs.values = {{"temperature", t.temperature}, {"kinetic_energy", t.ke},   {"potential_energy", t.pe},
-                {"total_energy", t.ke + t.pe},  {"pressure", t.pressure},   {"msd", t.msd},
-                {"imbalance", t.imbalance}};
-  obs.particles_per_rank = t.counts;
-  trajectory_->write_frame(particles_, step, step * cfg_.run.timestep, obs);
-  if (rank_ == 0)
-    write_xdmf((out_dir_ / "trajectory.xmf").string(), "trajectory.h5", cfg_.particles.count, trajectory_->frames(),
-               trajectory_->options());
+// --- The phases of one step ------------------------------------------------
+
+StepMotion Simulation::integrate_first(std::int64_t step) {
+  PhaseTimer t(times_.integrate);
+  return integrator_->initial_integrate(particles_, geom_, build_position_, step);
 }
 
-// Free particles: propagate (wrapping, counting leavers), then migrate.
-void Simulation::free_step(std::int64_t step) {
-  const double t0 = MPI_Wtime();
-  const std::size_t leavers = propagator_->advance(particles_, geom_, step);
-  const double t1 = MPI_Wtime();
-  migration_.exchange(particles_, static_cast<std::int64_t>(leavers), stats_);
-  timers_.propagate += t1 - t0;
-  timers_.comm += MPI_Wtime() - t1;
+// Free particles and runs without forces exchange every step; under forces
+// the lists are rebuilt when some particle moved more than half the skin
+// since the last build (checked every interaction.rebuild_check_every
+// steps; one MPI_Allreduce of a flag, so every rank decides alike).
+bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
+  if (!forces_) return true;
+  if (step % cfg_.interaction.rebuild_check_every != 0) return false;
+  PhaseTimer t(times_.comm);
+  const double half_skin = 0.5 * cfg_.interaction.skin;
+  int local = moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
+  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+  return any != 0;
 }
 
-// Wrap into the box, migrate, rebuild ghosts and the neighbour list.
-void Simulation::rebuild() {
-  std::size_t leavers = 0;
-  Kokkos::parallel_reduce("WrapAndCount", Kokkos::RangePolicy<ExecSpace>(0, particles_.size),
-                          WrapAndCount{particles_.position, particles_.image, geom_}, leavers);
+// Fold positions into the box (unless the integrator did) and hand every
+// particle to the rank that owns it now.
+void Simulation::migrate(const StepMotion& moved) {
+  PhaseTimer t(times_.comm);
+  std::int64_t leavers = moved.leavers;
+  if (leavers < 0) {
+    std::size_t n = 0;
+    Kokkos::parallel_reduce("WrapAndCount", Kokkos::RangePolicy<ExecSpace>(0, particles_.size),
+                            WrapAndCount{particles_.position, particles_.image, geom_}, n);
+    leavers = static_cast<std::int64_t>(n);
+  }
   particles_.ghosts = 0;
-  migration_.exchange(particles_, static_cast<std::int64_t>(leavers), stats_);
-  halo_->build(particles_, stats_);
-  if (since_build_.extent(0) < particles_.size)
-    since_build_ = FloatVec3View(Kokkos::view_alloc(std::string("since_build"), Kokkos::WithoutInitializing),
-                                 particles_.size + particles_.size / 8 + 64);
-  Kokkos::parallel_for("RecordBuildPositions", Kokkos::RangePolicy<ExecSpace>(0, particles_.size),
-                       RecordBuildPositions{particles_.position, since_build_});
+  migration_.exchange(particles_, leavers, stats_);
+}
+
+void Simulation::build_ghosts_and_list() {
+  if (forces_) {
+    PhaseTimer t(times_.comm);
+    halo_->build(particles_, stats_);
+  }
+  if (integrator_->wraps()) return;
+  PhaseTimer t(times_.neighbor);
+  record_build_positions();
+  if (!forces_) return;
   const int axis = layout_.axis();
   const double w = halo_->width();
   BinningBox box{};
@@ -318,405 +248,257 @@ void Simulation::rebuild() {
     box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
-                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_,
+                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + cfg_.interaction.skin,
                    halo_->reaction(), full_lists_);
-  ++rebuilds_;
+  ++list_builds_;
 }
 
-void Simulation::compute_forces(std::int64_t, bool with_sums) {
+void Simulation::update_ghosts() {
+  if (!forces_) return;
+  PhaseTimer t(times_.comm);
+  halo_->update(particles_, stats_);
+}
+
+void Simulation::compute_forces(bool with_sums) {
+  if (!forces_) return;
+  PhaseTimer t(times_.force);
   pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
-  halo_->reverse_forces(particles_, stats_);  // reactions on other ranks' particles go home
 }
 
-void Simulation::thermostat(std::int64_t step) {
-  const auto& pc = cfg_.propagator;
-  const auto& p = particles_;
-  const auto policy = Kokkos::RangePolicy<ExecSpace>(0, p.size);
-  const double c1 = std::exp(-cfg_.run.timestep / pc.damping);
-  const auto s = static_cast<std::uint64_t>(step);
-  if (pc.noise == Noise::Gaussian)
-    Kokkos::parallel_for("LangevinVelocity", policy,
-                         LangevinVelocity<true>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
-                                                cfg_.run.seed, s});
-  else
-    Kokkos::parallel_for("LangevinVelocity", policy,
-                         LangevinVelocity<false>{p.velocity, p.species, p.id, masses_, pc.temperature, c1,
-                                                 cfg_.run.seed, s});
+// Reactions the pair kernel put on copies of other ranks' particles go home.
+void Simulation::reverse_forces() {
+  if (!forces_) return;
+  PhaseTimer t(times_.comm);
+  halo_->reverse_forces(particles_, stats_);
 }
 
-// Interacting particles: first half (velocity-Verlet kick-drift, or a
-// Brownian move under the last forces) -> rebuild if any particle moved more
-// than half the skin (decided globally), else refresh ghost positions ->
-// forces -> second half-kick (-> Langevin velocity update for NVT).
-void Simulation::md_step(std::int64_t step) {
-  auto& p = particles_;
-  const double dt = cfg_.run.timestep;
-  const double t0 = MPI_Wtime();
-  double max_sq = 0.0;
-  const auto policy = Kokkos::RangePolicy<ExecSpace>(0, p.size);
-  if (cfg_.propagator.kind == PropagatorKind::Brownian) {
-    const double D = cfg_.propagator.diffusion, kT = cfg_.propagator.temperature;
-    const double amp = std::sqrt(2.0 * D * dt);
-    if (cfg_.propagator.noise == Noise::Gaussian)
-      Kokkos::parallel_reduce("BrownianForceStep", policy,
-                              BrownianForceStep<true>{p.position, p.velocity, p.force, since_build_, p.id, geom_,
-                                                      D * dt / kT, amp, cfg_.run.seed,
-                                                      static_cast<std::uint64_t>(step)},
-                              Kokkos::Max<double>(max_sq));
-    else
-      Kokkos::parallel_reduce("BrownianForceStep", policy,
-                              BrownianForceStep<false>{p.position, p.velocity, p.force, since_build_, p.id, geom_,
-                                                       D * dt / kT, amp, cfg_.run.seed,
-                                                       static_cast<std::uint64_t>(step)},
-                              Kokkos::Max<double>(max_sq));
-  } else {
-    Kokkos::parallel_reduce("KickDrift", policy,
-                            KickDrift{p.position, p.velocity, p.force, since_build_, p.species, masses_, geom_, dt},
-                            Kokkos::Max<double>(max_sq));
+void Simulation::integrate_second(std::int64_t step) {
+  PhaseTimer t(times_.integrate);
+  integrator_->final_integrate(particles_, step);
+}
+
+void Simulation::output(std::int64_t step) {
+  PhaseTimer t(times_.output);
+  record(step);
+  const std::int64_t every = cfg_.output.checkpoint_every;
+  if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
+}
+
+// --- Set-up ------------------------------------------------------------------
+
+void Simulation::record_build_positions() {
+  grow_discarding(build_position_, particles_.size, "build_position");
+  using Range = std::pair<std::size_t, std::size_t>;
+  const Range rows(0, particles_.size);
+  Kokkos::deep_copy(Kokkos::subview(build_position_, rows, Kokkos::ALL),
+                    Kokkos::subview(particles_.position, rows, Kokkos::ALL));
+}
+
+// Rebuild the ghosts and the neighbour list exactly as the run that wrote
+// the checkpoint built them: from each row's position at that build (rows
+// in their order then, since nothing migrates between builds), then bring
+// the rows and the ghosts to the checkpoint's positions. Forces computed
+// next are then those the uninterrupted run computed at this step.
+void Simulation::restore_build_state(const ResumeRows& rows) {
+  pairs_ = make_pair_table(cfg_);
+  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + cfg_.interaction.skin,
+                                         options_.gpu_aware_mpi, !full_lists_);
+  using Range = std::pair<std::size_t, std::size_t>;
+  const Range owned(0, particles_.size);
+  auto position = Kokkos::subview(particles_.position, owned, Kokkos::ALL);
+  Kokkos::deep_copy(position, Kokkos::subview(rows.build_position, owned, Kokkos::ALL));
+  particles_.ghosts = 0;
+  build_ghosts_and_list();
+  Kokkos::deep_copy(Kokkos::subview(particles_.position, owned, Kokkos::ALL),
+                    Kokkos::subview(rows.position, owned, Kokkos::ALL));
+  Kokkos::deep_copy(Kokkos::subview(particles_.image, owned, Kokkos::ALL),
+                    Kokkos::subview(rows.image, owned, Kokkos::ALL));
+  update_ghosts();
+}
+
+// The state of step first_step_ complete: ghosts, list and forces.
+void Simulation::set_up_forces() {
+  if (!resumed_exactly_) {
+    if (forces_) {
+      pairs_ = make_pair_table(cfg_);
+      halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + cfg_.interaction.skin,
+                                             options_.gpu_aware_mpi, !full_lists_);
+    }
+    migrate(StepMotion{});
+    build_ghosts_and_list();
   }
-  const double t1 = MPI_Wtime();
-
-  bool rebuild_now = false;
-  if (step % cfg_.interaction.rebuild_check_every == 0) {
-    int local = max_sq > 0.25 * skin_ * skin_ ? 1 : 0, any = 0;
-    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
-    rebuild_now = any != 0;
-  }
-  if (rebuild_now)
-    rebuild();
-  else
-    halo_->update(p, stats_);
-  const double t2 = MPI_Wtime();
-
-  // Energy and virial sums wherever thermo quantities are recorded.
-  compute_forces(step, thermo_step(step) || frame_step(step));
-  // A rebuild migrates particles: the owned count may have changed.
-  if (cfg_.propagator.kind != PropagatorKind::Brownian)
-    Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),
-                         Kick{p.velocity, p.force, p.species, masses_, dt});
-  if (cfg_.propagator.kind == PropagatorKind::Langevin) thermostat(step);
-  Kokkos::fence();
-  const double t3 = MPI_Wtime();
-  timers_.propagate += t1 - t0;
-  timers_.comm += t2 - t1;
-  timers_.force += t3 - t2;
+  compute_forces(true);
+  reverse_forces();
 }
 
-void Simulation::check_particle_count(std::int64_t step) {
-  const std::int64_t local = static_cast<std::int64_t>(particles_.size);
-  std::int64_t total = 0;
-  MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, comm_);
-  if (total == cfg_.particles.count) return;
-  std::vector<std::int64_t> counts(ranks_);
-  MPI_Allgather(&local, 1, MPI_INT64_T, counts.data(), 1, MPI_INT64_T, comm_);
-  std::string per_rank;
-  for (int r = 0; r < ranks_; ++r) per_rank += fmt::format("{}rank {}: {}", r ? ", " : "", r, counts[r]);
-  throw CollectiveFailure(fmt::format("particle count changed at step {}: expected {}, found {} ({})", step,
-                                      cfg_.particles.count, total, per_rank));
-}
-
-// The thermo quantities of one step: reductions over all ranks.
-Simulation::Thermo Simulation::measure(std::int64_t step) {
-  check_particle_count(step);
-  const double box[3] = {cfg_.system.box[0], cfg_.system.box[1], cfg_.system.box[2]};
-  const LocalObservables local = local_observables(particles_, masses_, box);
-  double sums[4] = {local.kinetic, local.square_disp, pair_sums_.energy, pair_sums_.virial}, global[4] = {};
-  MPI_Allreduce(sums, global, 4, MPI_DOUBLE, MPI_SUM, comm_);
-  const double n_local = static_cast<double>(particles_.size);
-  double n_max = 0;
-  MPI_Allreduce(&n_local, &n_max, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  const double N = static_cast<double>(cfg_.particles.count);
-  const double volume = box[0] * box[1] * box[2];
-  const double dof = N > 1 ? 3.0 * N - 3.0 : 3.0;  // momentum is conserved: 3 fewer
-  Thermo t;
-  t.temperature = 2.0 * global[0] / dof;
-  t.pressure = (2.0 * global[0] + global[3]) / (3.0 * volume);
-  t.ke = global[0] / N;
-  t.pe = global[2] / N;
-  t.msd = global[1] / N;
-  t.imbalance = n_max / (N / ranks_);
-  const std::int64_t mine = static_cast<std::int64_t>(particles_.size);
-  t.counts.resize(static_cast<std::size_t>(ranks_));
-  MPI_Allgather(&mine, 1, MPI_INT64_T, t.counts.data(), 1, MPI_INT64_T, comm_);
-  return t;
-}
+// --- Output ------------------------------------------------------------------
 
 // Thermo rows (and the log line) at the thermo cadence and the last step;
 // trajectory frames at multiples of trajectory_every, each with the thermo
 // quantities of its own step under /observables, since readers such as
 // MDAnalysis attach those to frames by index.
-bool Simulation::thermo_step(std::int64_t step) const {
+bool Simulation::thermo_due(std::int64_t step) const {
   return step % cfg_.output.thermo_every == 0 || step == last_step_;
 }
 // Frames only at multiples (the last state is final.h5), so a run cut short
 // and resumed writes exactly the frames of an uninterrupted one.
-bool Simulation::frame_step(std::int64_t step) const {
+bool Simulation::frame_due(std::int64_t step) const {
   return trajectory_ && step % cfg_.output.trajectory_every == 0;
 }
 
 void Simulation::record(std::int64_t step) {
-  const bool row = thermo_step(step), frame = frame_step(step);
+  const bool row = thermo_due(step), frame = frame_due(step);
   if (!row && !frame) return;
-  const double t0 = MPI_Wtime();
-  const Thermo t = measure(step);
-  if (row) write_thermo(step, t);
-  if (frame) write_frame(step, t);
-  timers_.output += MPI_Wtime() - t0;
-}
-
-void Simulation::write_thermo(std::int64_t step, const Thermo& t) {
-  const double time = step * cfg_.run.timestep;
-  const double N = static_cast<double>(cfg_.particles.count);
-  thermo_.write_row({static_cast<double>(step), time, N, t.temperature, t.ke, t.pe, t.ke + t.pe, t.pressure, t.msd,
-                     t.imbalance});
-  status_.rank_particles = t.counts;
-  update_progress(step, MPI_Wtime());
-  if (rank_ == 0) {
-    const double pct = last_step_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(last_step_) : 100.0;
-    runlog::say(fmt::format("step {:>8}/{} {:5.1f}%  {:8.3g} steps/s {:8.3g} atom-steps/s  ETA {:>8}  |  T {:<9.5g} "
-                            "KE {:<10.6g} PE {:<10.6g} E {:<11.7g} P {:<9.5g} MSD {:.4g}",
-                            step, last_step_, pct, status_.steps_per_s, status_.particle_steps_per_s,
-                            clock_time(status_.eta_s), t.temperature, t.ke, t.pe, t.ke + t.pe, t.pressure, t.msd));
+  const ThermoRow t = measure_thermo(comm_, step, static_cast<double>(step) * cfg_.run.timestep, particles_, masses_,
+                                     cfg_.system, pair_sums_, cfg_.particles.count);
+  if (row) {
+    thermo_.write_row(t.values());
+    monitor_.thermo(t, MPI_Wtime());
+    runlog::gather(comm_);
   }
-  publish_status("running", "");
-  runlog::gather(comm_);
-}
-
-// Rates over this run's step loop so far (checkpoints and output included,
-// so the ETA is what the user will wait).
-void Simulation::update_progress(std::int64_t step, double now) {
-  const double elapsed = now - t_loop_start_;
-  const double done = static_cast<double>(step - first_step_);
-  status_.step = step;
-  status_.time = step * cfg_.run.timestep;
-  status_.elapsed_s = elapsed;
-  status_.steps_per_s = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
-  status_.particle_steps_per_s = status_.steps_per_s * static_cast<double>(cfg_.particles.count);
-  status_.eta_s = status_.steps_per_s > 0 ? static_cast<double>(last_step_ - step) / status_.steps_per_s : -1.0;
-}
-
-// Rank 0, terminal only, at most 5 times a second; no communication.
-void Simulation::draw_progress_bar(std::int64_t step, double now) {
-  if (rank_ != 0 || now - last_bar_ < 0.2 || !runlog::stdout_is_terminal()) return;
-  last_bar_ = now;
-  const double elapsed = now - t_loop_start_;
-  const double rate = elapsed > 0 ? static_cast<double>(step - first_step_) / elapsed : 0.0;
-  const double span = static_cast<double>(std::max<std::int64_t>(last_step_ - first_step_, 1));
-  const double frac = static_cast<double>(step - first_step_) / span;
-  const int width = 30, filled = static_cast<int>(frac * width);
-  runlog::progress_bar(fmt::format("[{}{}] {:5.1f}%  step {}/{}  {:.3g} steps/s  ETA {}", std::string(filled, '#'),
-                                   std::string(width - filled, '.'), 100.0 * static_cast<double>(step) /
-                                   static_cast<double>(std::max<std::int64_t>(last_step_, 1)),
-                                   step, last_step_, rate,
-                                   clock_time(rate > 0 ? static_cast<double>(last_step_ - step) / rate : -1.0)));
-}
-
-void Simulation::publish_status(const std::string& state, const std::string& message) {
-  status_.state = state;
-  status_.message = message;
-  if (rank_ == 0 && !write_status(out_dir_.string(), status_, 0))
-    runlog::warn("cannot write " + (out_dir_ / "status.json").string());
-}
-
-void Simulation::run() {
-  const double t_start = MPI_Wtime();
-  check_particle_count(first_step_);
-  if (particles_.size == 0)
-    runlog::warn(fmt::format("owns no particles: its slab [{:.6g}, {:.6g}) along {} is empty (fewer ranks "
-                             "would use the machine better)",
-                             layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
-  if (interacting()) {
-    // The same rebuild and forces a checkpoint step does before writing,
-    // so a restarted run continues exactly.
-    rebuild();
-    compute_forces(first_step_, true);
+  if (frame) {
+    trajectory_->write_frame(particles_, step, t.time, t.observables());
+    if (rank_ == 0)
+      write_xdmf((out_dir_ / "trajectory.xmf").string(), "trajectory.h5", cfg_.particles.count,
+                 trajectory_->frames(), trajectory_->options());
   }
-  runlog::say(fmt::format("strata: {}, {} particles, {} rank{}, slabs along {}, steps {}..{}",
-                          interacting() ? "lennard-jones" : propagator_->name(), cfg_.particles.count, ranks_,
-                          ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
-  timers_.setup = MPI_Wtime() - t_start;
-  t_loop_start_ = MPI_Wtime();
-  if (restarted_)
-    runlog::say(fmt::format("strata: continuing from {} (step {})", options_.restart_path, first_step_));
-  // A resumed run's thermo.csv and trajectory.h5 already hold this step.
-  if (!restarted_) record(first_step_);
-  const std::int64_t every = cfg_.output.checkpoint_every;
-  double step_started = MPI_Wtime();
-  stop_at_step_boundaries();
-  for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
-    if (interacting())
-      md_step(step);
-    else
-      free_step(step);
-    record(step);
-    if (every > 0 && step % every == 0 && step != last_step_) write_checkpoint_now(step);
-    fault_point("step", step);
-    // A stop signal on any rank, or rank 0's clock nearing run.walltime,
-    // stops every rank at this same step.
-    const double now = MPI_Wtime();
-    draw_progress_bar(step, now);
-    slowest_step_ = std::max(slowest_step_, now - step_started);
-    step_started = now;
-    int local_stop = pending_stop_signal();
-    if (local_stop == 0 && rank_ == 0 && cfg_.run.walltime_seconds > 0) {
-      // Leave room for two more steps and a checkpoint (measured, or
-      // estimated at 100 MB/s for the first one).
-      const double checkpoint = std::max(slowest_checkpoint_, 1.0 + cfg_.particles.count * 100.0 / 1e8);
-      if (now - t_start + 2.0 * slowest_step_ + 1.5 * checkpoint >= cfg_.run.walltime_seconds) local_stop = kWalltime;
-    }
-    int stop = 0;
-    MPI_Allreduce(&local_stop, &stop, 1, MPI_INT, MPI_MAX, comm_);
-    if (stop != 0 && step != last_step_) {
-      if (every == 0 || step % every != 0) write_checkpoint_now(step);
-      if (trajectory_) trajectory_->close();
-      const std::string dir = out_dir_.string();
-      const std::string why = stop == kWalltime ? "stopped before run.walltime (" + cfg_.run.walltime + ")"
-                                                : std::string("stopped by ") + signal_name(stop);
-      const std::string resume =
-          fmt::format("strata run {} --output {} --restart latest", cfg_.deck_path, dir);
-      runlog::say(fmt::format("strata: {} at step {} of {}; checkpoint written to {}/checkpoints.", why, step,
-                              last_step_, dir));
-      runlog::say("strata: resume with: " + resume);
-      update_progress(step, MPI_Wtime());
-      status_.eta_s = -1;
-      publish_status("stopped", why + "; resume with: " + resume);
-      runlog::gather(comm_);
-      stopped_early_ = true;
-      return;
-    }
-  }
-  if (trajectory_) trajectory_->close();
-  timers_.loop = MPI_Wtime() - t_loop_start_;
-
-  // Final state: wrapped into the box on its owning rank, one H5MD frame,
-  // and a checkpoint to continue from.
-  const double t_final = MPI_Wtime();
-  const double output_before_final = timers_.output;
-  write_checkpoint_now(last_step_);
-  H5mdFrameInfo info{last_step_, last_step_ * cfg_.run.timestep, cfg_.system.box, cfg_.system.boundary};
-  write_h5md_frame(comm_, (out_dir_ / "final.h5").string(), particles_, info, STRATA_VERSION);
-  timers_.final = MPI_Wtime() - t_final;
-  timers_.output = output_before_final + timers_.final;  // the checkpoint counted itself once already
-  write_summary(MPI_Wtime() - t_start);
-  update_progress(last_step_, t_loop_start_ + timers_.loop);
-  publish_status("finished", "final state in " + (out_dir_ / "final.h5").string());
-  runlog::gather(comm_);
 }
 
-// Every particle home and in the box (for interacting runs: a rebuild, and
-// forces recomputed from the rebuilt list, exactly what a restart from this
-// file does first), then one collective file.
+// Every rank writes its rows as they are (positions folded into the box on
+// write); under forces the exact rows and list-build state go with them, so
+// a restart on these ranks continues bitwise. Nothing is rebuilt here: a
+// checkpoint never changes the run.
 void Simulation::write_checkpoint_now(std::int64_t step) {
   const double t0 = MPI_Wtime();
-  if (interacting()) {
-    rebuild();
-    compute_forces(step, false);
-  }
   CheckpointMeta meta;
   meta.step = step;
-  meta.time = step * cfg_.run.timestep;
+  meta.time = static_cast<double>(step) * cfg_.run.timestep;
   meta.deck_text = cfg_.deck_text;
+  meta.deck_path = cfg_.deck_path;
+  meta.deck_overrides = cfg_.overrides;
   meta.seed = cfg_.run.seed;
   meta.slab_axis = layout_.axis();
   meta.slab_bounds = layout_.bounds();
   meta.box = cfg_.system.box;
   meta.boundary = cfg_.system.boundary;
   meta.code_version = STRATA_VERSION;
-  meta.integrator["neighbor_builds"] = static_cast<double>(rebuilds_);
+  meta.integrator["neighbor_builds"] = static_cast<double>(list_builds_);
+  const ResumeRows resume{particles_.position, particles_.image, build_position_};
   try {
-    status_.last_checkpoint =
+    const std::string path =
         write_checkpoint(comm_, out_dir_.string(), particles_, meta, static_cast<int>(cfg_.output.checkpoint_keep),
-                         [](std::int64_t s) { fault_point("checkpoint", s); });  // tests only: a crash mid-write
-    status_.last_checkpoint_step = step;
+                         [](std::int64_t s) { fault_point("checkpoint", s); },  // tests only: a crash mid-write
+                         forces_ ? &resume : nullptr);
+    monitor_.checkpoint_written(path, step);
   } catch (const std::runtime_error& e) {
     // write_checkpoint fails on every rank alike; earlier checkpoints stand.
     throw CollectiveFailure(std::string("checkpoint at step ") + std::to_string(step) + " failed: " + e.what() +
-                            write_failure_note(out_dir_.string(), cfg_.particles.count * 100.0) +
+                            write_failure_note(out_dir_.string(),
+                                               static_cast<double>(cfg_.particles.count) * (forces_ ? 160.0 : 100.0)) +
                             "; earlier checkpoints are untouched");
   }
-  const double took = MPI_Wtime() - t0;
-  slowest_checkpoint_ = std::max(slowest_checkpoint_, took);
-  timers_.output += took;
+  stop_.checkpoint_took(MPI_Wtime() - t0);
 }
 
-void Simulation::write_summary(double wall) {
-  const double steps_run = static_cast<double>(last_step_ - first_step_);
-  const double per_step = steps_run > 0 ? 1.0 / steps_run : 0.0;
-  const Reduced msgs = mean_max(comm_, static_cast<double>(stats_.messages) * per_step);
-  const Reduced bytes = mean_max(comm_, static_cast<double>(stats_.bytes) * per_step);
-  const Reduced migrated = mean_max(comm_, static_cast<double>(stats_.particles_migrated) * per_step);
-  const Reduced rounds = mean_max(comm_, static_cast<double>(stats_.hops) * per_step);
-  const Reduced t_prop = mean_max(comm_, timers_.propagate);
-  const Reduced t_comm = mean_max(comm_, timers_.comm);
-  const Reduced t_force = mean_max(comm_, timers_.force);
-  const Reduced t_out = mean_max(comm_, timers_.output);
-  const Reduced t_wait = mean_max(comm_, stats_.wait_seconds);
-  const Reduced rss = mean_max(comm_, peak_rss_bytes());
-  const double rss_total = rss.mean * ranks_;
-  const double N = static_cast<double>(std::max<std::int64_t>(cfg_.particles.count, 1));
-  const double steps_per_s = timers_.loop > 0 ? steps_run / timers_.loop : 0.0;
-  const double psteps = steps_per_s * static_cast<double>(cfg_.particles.count);
-  if (rank_ != 0) return;
-  // The breakdown covers the step loop and the final writes (output).
-  const double loop = timers_.loop + timers_.final;
-  const double other = std::max(0.0, loop - t_prop.mean - t_comm.mean - t_force.mean - t_out.mean);
-  auto pct = [&](double t) { return loop > 0 ? 100.0 * t / loop : 0.0; };
-  say_printf("\nRun summary\n");
-  say_printf("  wall time          %.3f s (setup %.3f s, step loop %.3f s, final output %.3f s)\n", wall,
-              timers_.setup, timers_.loop, timers_.final);
-  say_printf("  steps/s            %.4g\n", steps_per_s);
-  say_printf("  particle-steps/s   %.4g\n", psteps);
-  say_printf("  time breakdown     propagate %.1f%%  %s %.1f%%  forces %.1f%%  output %.1f%%  other %.1f%% "
-              "(mean over ranks)\n",
-              pct(t_prop.mean), interacting() ? "migrate+halo" : "migrate", pct(t_comm.mean), pct(t_force.mean),
-              pct(t_out.mean), pct(other));
-  say_printf("  waiting on MPI     %.1f%% of the step loop (mean; max %.1f%%)\n", pct(t_wait.mean), pct(t_wait.max));
-  if (interacting())
-    say_printf("  neighbour lists    %lld builds (%.3g steps per build)\n", rebuilds_,
-                rebuilds_ > 0 ? steps_run / static_cast<double>(rebuilds_) : 0.0);
-  say_printf("  migration          %.3g particles/rank/step (max %.3g), %.3g exchange rounds/step\n", migrated.mean,
-              migrated.max, rounds.mean);
-  say_printf("  communication      %.3g messages/rank/step (max %.3g), %.4g bytes/rank/step (max %.4g)\n", msgs.mean,
-              msgs.max, bytes.mean, bytes.max);
-  say_printf("  peak memory        %.1f MB per rank (max %.1f MB), %.1f B/particle over all ranks\n", rss.mean / 1e6,
-              rss.max / 1e6, rss_total / N);
-  say_printf("  output             %s\n", out_dir_.string().c_str());
+// The command that continues this run, as the user can type it: the
+// checkpoint holds the deck and its --set overrides.
+std::string Simulation::resume_command() const {
+  const std::string launch = ranks_ > 1 ? fmt::format("mpirun -np {} ", ranks_) : std::string();
+  return launch + shell_word(options_.program) + " run --restart latest --output " + shell_word(out_dir_.string());
+}
 
-  std::ofstream js(out_dir_ / "summary.json");
-  js << fmt::format(
-      "{{\n  \"ranks\": {},\n  \"particles\": {},\n  \"steps\": {},\n  \"wall_s\": {:.6g},\n  \"loop_s\": {:.6g},\n"
-      "  \"steps_per_s\": {:.6g},\n  \"particle_steps_per_s\": {:.6g},\n"
-      "  \"time_s\": {{\"propagate\": {:.6g}, \"communicate\": {:.6g}, \"forces\": {:.6g}, \"output\": {:.6g}, "
-      "\"mpi_wait\": {:.6g}}},\n"
-      "  \"neighbor_builds\": {},\n"
-      "  \"messages_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-      "  \"bytes_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-      "  \"migrated_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
-      "  \"peak_rss_bytes\": {{\"mean\": {:.6g}, \"max\": {:.6g}, \"total\": {:.6g}}},\n"
-      "  \"peak_bytes_per_particle\": {:.6g}\n}}\n",
-      ranks_, cfg_.particles.count, last_step_ - first_step_, wall, loop, steps_per_s, psteps, t_prop.mean,
-      t_comm.mean, t_force.mean, t_out.mean, t_wait.mean, rebuilds_, msgs.mean, msgs.max, bytes.mean, bytes.max,
-      migrated.mean, migrated.max, rss.mean, rss.max, rss_total, rss_total / N);
+void Simulation::stop_early(std::int64_t step, int reason) {
+  const std::int64_t every = cfg_.output.checkpoint_every;
+  {
+    PhaseTimer t(times_.output);
+    if (every == 0 || step % every != 0) write_checkpoint_now(step);
+  }
+  if (trajectory_) trajectory_->close();
+  const std::string dir = out_dir_.string();
+  const std::string why = stop_.describe(reason), resume = resume_command();
+  runlog::say(fmt::format("strata: {} at step {} of {}; checkpoint written to {}/checkpoints.", why, step, last_step_,
+                          dir));
+  runlog::say("strata: resume with: " + resume);
+  monitor_.stopped(step, MPI_Wtime(), why, resume);
+  runlog::gather(comm_);
+}
+
+// --- The run -----------------------------------------------------------------
+
+bool Simulation::run() {
+  checked_particle_counts(comm_, first_step_, particles_, cfg_.particles.count);
+  if (particles_.size == 0)
+    runlog::warn(fmt::format("owns no particles: its slab [{:.6g}, {:.6g}) along {} is empty (fewer ranks "
+                             "would use the machine better)",
+                             layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
+  set_up_forces();
+  runlog::say(fmt::format("strata: {}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
+                          forces_ ? " with lennard-jones forces" : "", cfg_.particles.count, ranks_,
+                          ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
+  if (restarted_)
+    runlog::say(fmt::format("strata: continuing from {} (step {}{})", options_.restart_path, first_step_,
+                            resumed_exactly_ || !forces_ ? ", exactly" : "; lists rebuilt on a new layout"));
+  times_.setup = MPI_Wtime() - t_start_;
+  const double t_loop = MPI_Wtime();
+  monitor_.loop_started(t_loop);
+  // A resumed run's thermo.csv and trajectory.h5 already hold this step.
+  if (!restarted_) {
+    PhaseTimer t(times_.output);
+    record(first_step_);
+  }
+  double step_started = MPI_Wtime();
+  stop_at_step_boundaries();
+  for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
+    const StepMotion moved = integrate_first(step);
+    if (rebuild_due(step, moved)) {
+      migrate(moved);
+      build_ghosts_and_list();
+    } else {
+      update_ghosts();
+    }
+    compute_forces(thermo_due(step) || frame_due(step));
+    reverse_forces();
+    integrate_second(step);
+    output(step);
+    fault_point("step", step);
+    const double now = MPI_Wtime();
+    monitor_.bar(step, now);
+    stop_.step_took(now - step_started);
+    step_started = now;
+    if (const int reason = stop_.decide(now); reason != 0 && step != last_step_) {
+      stop_early(step, reason);
+      return true;
+    }
+  }
+  stop_agreed();  // the last step is done: finish the writes whatever arrives
+  if (trajectory_) trajectory_->close();
+  times_.loop = MPI_Wtime() - t_loop;
+
+  // The final state: a checkpoint to continue from, and final.h5.
+  const double t_final = MPI_Wtime();
+  write_checkpoint_now(last_step_);
+  const std::string final_path = (out_dir_ / "final.h5").string();
+  H5mdFrameInfo info{last_step_, static_cast<double>(last_step_) * cfg_.run.timestep, cfg_.system.box,
+                     cfg_.system.boundary};
+  write_h5md_frame(comm_, final_path, particles_, info, STRATA_VERSION);
+  times_.final = MPI_Wtime() - t_final;
+  times_.output += times_.final;
+  SummaryInputs in{out_dir_.string(), cfg_.particles.count, last_step_ - first_step_, forces_, list_builds_,
+                   MPI_Wtime() - t_start_};
+  write_run_summary(comm_, in, times_, stats_);
+  monitor_.finished(t_loop + times_.loop, final_path);
+  runlog::gather(comm_);
+  return false;
 }
 
 }  // namespace
 
-void mark_run_failed(int rank, const std::string& message) {
-  if (g_status_dir.empty()) return;
-  g_status.state = "failed";
-  g_status.eta_s = -1;
-  g_status.message = "rank " + std::to_string(rank) + ": " + message;
-  write_status(g_status_dir, g_status, rank);
-}
-
-bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options) {
+bool run_simulation(MPI_Comm comm, const Config& cfg, const RunOptions& options, RunMonitor& monitor) {
   std::unique_ptr<CheckpointMeta> meta;
   if (!options.restart_path.empty())
     meta = std::make_unique<CheckpointMeta>(read_checkpoint_meta(options.restart_path));
-  Simulation sim(comm, cfg, options, meta.get());
-  sim.run();
-  g_status_dir.clear();
-  return sim.stopped_early_;
+  Simulation sim(comm, cfg, options, monitor, meta.get());
+  return sim.run();
 }
 
 }  // namespace strata

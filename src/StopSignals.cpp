@@ -32,6 +32,20 @@ extern "C" void on_crash(int signo) {
 }
 
 volatile std::sig_atomic_t g_in_step_loop = 0;
+volatile std::sig_atomic_t g_grace_seconds = 5;
+volatile std::sig_atomic_t g_agreed = 0;
+
+// The grace after a stop signal ran out before the ranks agreed on a step
+// to stop at: a rank is gone (mpirun sends the survivors SIGTERM when one
+// dies) or stuck. Leave now instead of waiting in a collective forever.
+extern "C" void on_grace_expired(int) {
+  const char msg[] =
+      "strata: error: stopped by a signal, but the ranks did not reach a step boundary in time (a rank has failed?); "
+      "nothing more was saved\n";
+  ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)ignored;
+  _exit(128 + (g_signal ? static_cast<int>(g_signal) : SIGTERM));
+}
 
 extern "C" void on_stop_signal(int signo) {
   if (signo == SIGINT && ++g_interrupts >= 2) _exit(130);  // async-signal-safe: impatient user
@@ -43,7 +57,10 @@ extern "C" void on_stop_signal(int signo) {
     (void)ignored;
     _exit(128 + signo);
   }
-  if (g_signal == 0) g_signal = signo;
+  if (g_signal == 0) {
+    g_signal = signo;
+    if (!g_agreed) alarm(static_cast<unsigned>(g_grace_seconds));
+  }
 }
 }  // namespace
 
@@ -53,6 +70,19 @@ void install_stop_handlers() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // MPI and file calls in progress carry on
   for (int s : {SIGTERM, SIGINT, SIGUSR1}) sigaction(s, &sa, nullptr);
+  struct sigaction alarm_action {};
+  alarm_action.sa_handler = on_grace_expired;
+  sigemptyset(&alarm_action.sa_mask);
+  sigaction(SIGALRM, &alarm_action, nullptr);
+}
+
+void set_stop_grace(double seconds) {
+  g_grace_seconds = static_cast<std::sig_atomic_t>(seconds < 5.0 ? 5.0 : (seconds > 3600.0 ? 3600.0 : seconds + 1.0));
+}
+
+void stop_agreed() {
+  g_agreed = 1;
+  alarm(0);
 }
 
 void install_crash_reporter(int rank) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/Version.hpp"
+#include "core/Agreement.hpp"
 #include "decomposition/DeviceMpi.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5Collective.hpp"
@@ -50,11 +51,10 @@ int collective_check(MPI_Comm comm, F&& check) {
   } catch (const strata::InputError& e) {
     message = e.what();
   }
-  const int mine = message.empty() ? INT_MAX : rank;
-  int first = INT_MAX;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == INT_MAX) return kExitOk;
-  if (rank == first) std::fprintf(stderr, "strata: error: %s\n", message.c_str());
+  int first = -1;
+  const std::string error = strata::first_error(comm, message, &first);
+  if (error.empty()) return kExitOk;
+  if (rank == first) std::fprintf(stderr, "strata: error: %s\n", error.c_str());
   return kExitInput;
 }
 
@@ -65,9 +65,8 @@ int line_of(const strata::Config& cfg, const std::string& key) {
   return it == cfg.key_lines.end() ? 0 : it->second;
 }
 
-// Load the deck, apply --output, and resolve what the deck leaves to files.
-strata::Config load_config(const std::string& deck, const std::vector<std::string>& sets, const std::string& output) {
-  strata::Config cfg = strata::load_deck(deck, sets);
+// Apply --output and resolve what the deck leaves to files.
+strata::Config finish_config(strata::Config cfg, const std::string& output) {
   if (!output.empty()) {
     cfg.output.dir = output;
     cfg.key_lines["output.dir"] = 0;
@@ -117,27 +116,77 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
   return cfg;
 }
 
+// Load the deck, apply --output, and resolve what the deck leaves to files.
+strata::Config load_config(const std::string& deck, const std::vector<std::string>& sets, const std::string& output) {
+  return finish_config(strata::load_deck(deck, sets), output);
+}
 
-// The checkpoint --restart names ("latest": the newest valid one in the
-// output directory, found by rank 0), checked against the deck.
-// Rank 0's warnings about damaged checkpoints it skipped go to `warnings`.
-std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std::string& restart,
-                            std::vector<std::string>& warnings) {
+
+// The checkpoint --restart names: a path, or "latest" (the newest valid one
+// in `dir`, found by rank 0). Rank 0's warnings about damaged checkpoints it
+// skipped go to `warnings`.
+std::string find_restart(MPI_Comm comm, const std::string& dir, const std::string& restart,
+                         std::vector<std::string>& warnings) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string path = restart;
   if (restart == "latest") {
-    if (rank == 0) path = strata::find_latest_checkpoint(cfg.output.dir, warnings);
+    if (rank == 0) path = strata::find_latest_checkpoint(dir, warnings);
     unsigned long len = path.size();
     MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG, 0, comm);
     path.resize(len);
     MPI_Bcast(path.data(), static_cast<int>(len), MPI_CHAR, 0, comm);
     if (path.empty())
-      throw strata::InputError("--restart latest", 0,
-                               "no complete checkpoint in " + cfg.output.dir + "/checkpoints",
+      throw strata::InputError("--restart latest", 0, "no complete checkpoint in " + dir + "/checkpoints",
                                "an output directory a run has written a checkpoint to");
   }
+  return path;
+}
+
+// What a restart may change: how long the run goes on and what it writes
+// when. Anything else would not be the run the checkpoint belongs to.
+bool safe_to_change(const std::string& key) {
+  static const std::vector<std::string> keys = {
+      "run.steps",        "run.walltime",           "output.dir",
+      "output.thermo_every", "output.checkpoint_every", "output.checkpoint_keep",
+      "output.trajectory_every", "decomposition.gpu_aware_mpi"};
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// The configuration of a restart from `path`: the checkpoint's own deck text
+// and --set overrides (plus this command's --set) when no deck is given;
+// otherwise the deck given, which may differ from the checkpoint's only in
+// what is safe to change (one line naming the first other key, with both
+// values).
+strata::Config restart_config(const std::string& path, const std::string& deck, const std::vector<std::string>& sets,
+                              const std::string& output) {
   const strata::CheckpointMeta meta = strata::read_checkpoint_meta(path);
+  const std::string stored = path + ":/strata/deck";
+  strata::Config cfg;
+  if (deck.empty()) {
+    std::vector<std::string> all = meta.deck_overrides;
+    all.insert(all.end(), sets.begin(), sets.end());
+    cfg = finish_config(strata::load_deck_text(meta.deck_text, stored, all), output);
+    // Keep the original deck's name for messages and the next resume hint.
+    if (!meta.deck_path.empty()) cfg.deck_path = meta.deck_path;
+  } else {
+    cfg = load_config(deck, sets, output);
+  }
+  if (!meta.deck_path.empty()) {
+    const strata::Config original = strata::load_deck_text(meta.deck_text, stored, meta.deck_overrides);
+    for (const auto& [key, values] : strata::deck_differences(original, cfg)) {
+      if (safe_to_change(key)) continue;
+      const bool from_set = std::any_of(sets.begin(), sets.end(), [&](const std::string& s) {
+        return s.rfind(key + "=", 0) == 0 || s.rfind(key + " =", 0) == 0;
+      });
+      throw strata::InputError(from_set || deck.empty() ? "--set " + key : cfg.deck_path,
+                               from_set || deck.empty() ? 0 : line_of(cfg, key),
+                               key + " is " + values.second + " but " + path + " was written with " + values.first,
+                               "the checkpoint's value: a restart may change only run.steps, run.walltime, "
+                               "output.dir and the output cadences");
+    }
+  }
+  // Files of an older Strata carry no overrides: check what must agree.
   auto mismatch = [&](const std::string& key, const std::string& what) {
     throw strata::InputError(cfg.deck_path, line_of(cfg, key), path + " was written with " + what,
                              "the deck the checkpoint was written with (its text is in /strata)");
@@ -154,12 +203,12 @@ std::string resolve_restart(MPI_Comm comm, const strata::Config& cfg, const std:
                              path + " is at step " + std::to_string(meta.step) + ", past run.steps = " +
                                  std::to_string(cfg.run.steps),
                              "run.steps at or beyond the checkpoint's step");
-  return path;
+  return cfg;
 }
 
-int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::string& deck,
-                const std::vector<std::string>& sets, const std::string& output, bool overwrite,
-                const std::string& restart) {
+int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::string& program,
+                const std::string& deck, const std::vector<std::string>& sets, const std::string& output,
+                bool overwrite, const std::string& restart) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -171,22 +220,35 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
     if (!restart.empty() && overwrite)
       throw strata::InputError("command line", 0, "--restart and --overwrite together",
                                "one of them: --overwrite would delete the checkpoints");
-    cfg = load_config(deck, sets, output);
+    if (deck.empty() && restart.empty())
+      throw strata::InputError("command line", 0, "no deck given",
+                               "a deck file, or --restart PATH|latest to continue a run from its checkpoint");
+    if (!restart.empty()) {
+      // The checkpoint first: without a deck, it holds the run's deck.
+      std::string dir = output;
+      if (dir.empty()) {
+        if (deck.empty())
+          throw strata::InputError("command line", 0, "--restart without a deck or --output",
+                                   "--output DIR, the directory of the run to continue");
+        dir = load_config(deck, sets, output).output.dir;
+      }
+      restart_path = find_restart(comm, dir, restart, restart_warnings);
+      cfg = restart_config(restart_path, deck, sets, output);
+    } else {
+      cfg = load_config(deck, sets, output);
+    }
     strata::check_decomposition(cfg, ranks);
     if (cfg.decomposition.gpu_aware_mpi == strata::GpuAwareMpi::On && !strata::mpi_reads_device_memory())
       throw strata::InputError(cfg.deck_path, line_of(cfg, "decomposition.gpu_aware_mpi"),
                                "decomposition.gpu_aware_mpi is \"on\" but " + strata::mpi_device_memory_support(),
                                "\"off\" or \"auto\", or an MPI library that reads device memory");
   });
-  if (status != kExitOk) return status;
-  const bool gpu_aware = cfg.decomposition.gpu_aware_mpi != strata::GpuAwareMpi::Off && strata::mpi_reads_device_memory();
-  if (!restart.empty()) {
-    status = collective_check(comm, [&] { restart_path = resolve_restart(comm, cfg, restart, restart_warnings); });
-    if (status != kExitOk) {
+  if (status != kExitOk) {
+    if (rank == 0)
       for (const auto& w : restart_warnings) std::fprintf(stderr, "%s\n", w.c_str());
-      return status;
-    }
+    return status;
   }
+  const bool gpu_aware = cfg.decomposition.gpu_aware_mpi != strata::GpuAwareMpi::Off && strata::mpi_reads_device_memory();
   // Only rank 0 touches the directory; the others learn the outcome. A
   // resumed run continues the results already there.
   status = collective_check(comm, [&] {
@@ -218,13 +280,20 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
                         (gpu_aware ? "from device memory (GPU-aware MPI: " : "staged through host memory (") +
                         strata::mpi_device_memory_support() + ")");
   for (const auto& w : restart_warnings) strata::runlog::error(w);
+  strata::RunMonitor monitor(rank);
   try {
     strata::arm_fault_injection(rank);
     strata::install_stop_handlers();
-    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path, gpu_aware});
+    strata::run_simulation(comm, cfg, strata::RunOptions{overwrite, restart_path, gpu_aware, program}, monitor);
+  } catch (const strata::InputError& e) {
+    // A damaged checkpoint or particles.file found while setting up: the
+    // readers agree over ranks, so every rank is here with the same error.
+    if (rank == 0) std::fprintf(stderr, "strata: error: %s\n", e.what());
+    strata::runlog::close();
+    return kExitInput;
   } catch (const strata::CollectiveFailure& e) {
     strata::runlog::error(std::string("strata: error: ") + e.what());
-    if (rank == 0) strata::mark_run_failed(rank, e.what());
+    if (rank == 0) monitor.failed(rank, e.what());
     strata::runlog::close();
     return kExitRuntime;
   } catch (const strata::h5::AgreedWriteFailure& e) {
@@ -233,14 +302,14 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
     const std::string what = std::string(e.what()) + strata::write_failure_note(cfg.output.dir, 16e6) +
                              "; checkpoints already written are untouched";
     strata::runlog::error("strata: error: " + what);
-    if (rank == 0) strata::mark_run_failed(rank, what);
+    if (rank == 0) monitor.failed(rank, what);
     strata::runlog::close();
     return kExitRuntime;
   } catch (const std::exception& e) {
     // Possibly this rank alone: take the job down rather than leave the
     // other ranks waiting in a collective forever.
     strata::runlog::fatal_error(rank, e.what());
-    strata::mark_run_failed(rank, e.what());
+    monitor.failed(rank, e.what());
     MPI_Abort(comm, kExitRuntime);
   }
   strata::runlog::close();
@@ -273,7 +342,9 @@ int dispatch(const strata::KokkosSession& kokkos, int argc, char** argv) {
   int validate_ranks = 1;
 
   auto* run = app.add_subcommand("run", "Run the simulation a deck describes");
-  run->add_option("deck", deck, "Input deck (TOML)")->required();
+  run->add_option("deck", deck,
+                  "Input deck (TOML); with --restart it may be left out: the checkpoint holds the run's deck and "
+                  "--set overrides");
   run->add_option("--set", sets, "Override a deck key by its dotted path, KEY=VALUE (repeatable)");
   run->add_option("--output", output, "Output directory (overrides output.dir)");
   run->add_flag("--overwrite", overwrite, "Replace results already in the output directory");
@@ -295,7 +366,7 @@ int dispatch(const strata::KokkosSession& kokkos, int argc, char** argv) {
     return kExitInput;
   }
 
-  if (run->parsed()) return run_command(MPI_COMM_WORLD, kokkos, deck, sets, output, overwrite, restart);
+  if (run->parsed()) return run_command(MPI_COMM_WORLD, kokkos, argv[0], deck, sets, output, overwrite, restart);
   return validate_command(MPI_COMM_WORLD, deck, sets, validate_ranks);
 }
 

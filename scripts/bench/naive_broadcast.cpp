@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "decomposition/SlabLayout.hpp"
-#include "kernels/Propagator.hpp"
+#include "kernels/Integrator.hpp"
 #include "src/InitialConditions.hpp"
 
 using namespace strata;
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     cfg.run.seed = 2026;
     const SlabLayout layout = SlabLayout::uniform(cfg.system, 0, P);
     Particles p = build_initial_particles(MPI_COMM_WORLD, cfg, layout);
-    auto propagator = std::make_unique<BrownianPropagator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
+    auto propagator = std::make_unique<BrownianIntegrator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
                                                            cfg.propagator.noise);
     const BoxGeometry geom = layout.geometry(rank);
     constexpr int kFields = 7;  // position 3, image 3, id: what the naive scheme must ship
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
     for (long step = 1; step <= steps; ++step) {
-      propagator->advance(p, geom, step);
+      propagator->initial_integrate(p, geom, Vec3View(), step);
       auto h_pos = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
       auto h_img = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.image);
       auto h_id = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.id);
