@@ -117,4 +117,23 @@ grep -q "already holds results" "$WORK/err" || { cat "$WORK/err"; fail "no clear
 [ "$(cat "$WORK/res/thermo.csv" "$WORK/res/final.h5" | md5sum)" = "$sum_before" ] || fail "results were modified"
 strata_np 2 run "$good" --output "$WORK/res" --set run.steps=5 --overwrite >/dev/null || fail "--overwrite"
 tail -1 "$WORK/res/thermo.csv" | grep -q "^5," || fail "--overwrite did not produce the new run"
+
+# GPU-aware MPI. On a CPU build device memory is host memory: "on" changes
+# nothing. Where it is not (a GPU, or a CPU build pretending for this test),
+# "on" with an MPI that cannot read device memory (Debian's Open MPI, built
+# without CUDA) is refused with one line, and "auto" stages messages through
+# host memory and says so.
+strata_np 2 run "$good" --set decomposition.gpu_aware_mpi=on --output "$WORK/gpu_on" >/dev/null ||
+  fail "gpu_aware_mpi = on on a CPU build"
+strata_np 2 run "$good" --output "$WORK/gpu_off" >/dev/null || fail "gpu_aware_mpi = off"
+cmp -s "$WORK/gpu_off/thermo.csv" "$WORK/gpu_on/thermo.csv" &&
+  "$PYTHON" "$PYDIR/compare_states.py" "$WORK/gpu_off/final.h5" "$WORK/gpu_on/final.h5" >/dev/null ||
+  fail "gpu_aware_mpi = on changed a CPU run"
+expect_input_error "decomposition.gpu_aware_mpi is \"on\" but this MPI library reports no CUDA support" \
+  env STRATA_TEST_PRETEND_DEVICE_MEMORY=1 "$STRATA" run "$good" --set decomposition.gpu_aware_mpi=on \
+  --output "$WORK/never"
+STRATA_TEST_PRETEND_DEVICE_MEMORY=1 strata_np 2 run "$good" --set decomposition.gpu_aware_mpi=auto \
+  --output "$WORK/gpu_auto" >"$WORK/gpu_auto.log" 2>&1 || { cat "$WORK/gpu_auto.log"; fail "gpu_aware_mpi = auto"; }
+grep -q "MPI messages staged through host memory (this MPI library reports no CUDA support" "$WORK/gpu_auto/log.txt" ||
+  { cat "$WORK/gpu_auto/log.txt"; fail "auto does not say it stages"; }
 echo "bad input rejected with exit 2 and one clear line; results protected"

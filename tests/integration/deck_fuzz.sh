@@ -33,9 +33,9 @@ check_deck() {
   name=$(basename "$deck")
   out="$WORK/out.$i.$np" err="$WORK/res/$i.$np.err"
   if [ "$np" -eq 1 ]; then
-    timeout -k 5 30 "$STRATA" run "$deck" --output "$out" >/dev/null 2>"$err" || rc=$?
+    timeout -k 5 $((30 * ${STRATA_TIMEOUT_SCALE:-1})) "$STRATA" run "$deck" --output "$out" >/dev/null 2>"$err" || rc=$?
   else
-    timeout -k 10 60 "$MPIRUN" -q --oversubscribe -np "$np" "$STRATA" run "$deck" --output "$out" \
+    timeout -k 10 $((60 * ${STRATA_TIMEOUT_SCALE:-1})) "$MPIRUN" -q --oversubscribe -np "$np" "$STRATA" run "$deck" --output "$out" \
       >/dev/null 2>"$err" || rc=$?
   fi
   case $rc in

@@ -34,7 +34,7 @@ inject() {
   local np=$1 spec=$2 pattern=$3 flags=${4:--q} out="$WORK/out-$1-${2//[=,]/_}" rc=0
   local t0 t1
   t0=$(date +%s.%N)
-  STRATA_FAULT_INJECT=$spec timeout 120 "$MPIRUN" "$flags" --oversubscribe -np "$np" "$STRATA" run "$WORK/lj.toml" \
+  STRATA_FAULT_INJECT=$spec timeout $((120 * ${STRATA_TIMEOUT_SCALE:-1})) "$MPIRUN" "$flags" --oversubscribe -np "$np" "$STRATA" run "$WORK/lj.toml" \
     --output "$out" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
   t1=$(date +%s.%N)
   local took
@@ -42,7 +42,12 @@ inject() {
   echo "np=$np fault '$spec': exit $rc after ${took}s: $(grep -m1 'rank' "$WORK/stderr" || true)"
   [ "$rc" -ne 124 ] || fail "'$spec': the job hung (killed by the 120 s timeout)"
   [ "$rc" -ne 0 ] || fail "'$spec': exit 0 after a fault"
-  "$PYTHON" -c "import sys; sys.exit(0 if $took < 30 else 1)" || fail "'$spec': took ${took}s to end the job"
+  # Seconds, scaled like every time bound in the tests (3 under the sanitizers):
+  # a rank that dies makes mpirun send the others SIGTERM while they wait in a
+  # collective; they leave after the stop grace (5 s here), not at a step
+  # boundary they would never reach.
+  local bound=$((20 * ${STRATA_TIMEOUT_SCALE:-1}))
+  "$PYTHON" -c "import sys; sys.exit(0 if $took < $bound else 1)" || fail "'$spec': took ${took}s to end the job (bound ${bound}s)"
   grep -q -E -- "$pattern" "$WORK/stderr" || { cat "$WORK/stderr"; fail "'$spec': stderr does not match '$pattern'"; }
   [ ! -e "$out/final.h5" ] || fail "'$spec': final.h5 written by a failed run"
   grep -q '^step        0/100000' "$out/log.txt" || fail "'$spec': log.txt lacks rank 0's output"
@@ -73,6 +78,32 @@ inject 2 "rank=1,step=7,kind=segv" "rank 1: fatal signal SIGSEGV"
 # A rank that vanishes (SIGKILL, as a lost node) cannot say anything: Open
 # MPI ends the job and names it.
 inject 2 "rank=1,step=7,kind=kill" "process rank 1 .* signal 9" --oversubscribe
+
+# A rank that stops answering while the others wait for it in a collective,
+# and SIGTERM to every rank (what mpirun sends the survivors when one dies):
+# they cannot reach a step boundary, so each leaves after its stop grace
+# (5 s here) instead of waiting forever.
+"$MPIRUN" -q --oversubscribe -np 2 env STRATA_FAULT_INJECT="rank=1,step=12,kind=hang" "$STRATA" run "$WORK/lj.toml" \
+  --output "$WORK/hang" >"$WORK/hang.out" 2>"$WORK/hang.err" &
+pid=$!
+tries=0
+until grep -q '^10,' "$WORK/hang/thermo.csv" 2>/dev/null; do
+  sleep 0.2
+  tries=$((tries + 1))
+  [ "$tries" -lt $((600 * ${STRATA_TIMEOUT_SCALE:-1})) ] || { kill -KILL "$pid"; fail "hang: the run made no progress"; }
+done
+sleep 1  # rank 1 hangs at step 12; rank 0 waits for it in the step's collectives
+t0=$(date +%s.%N)
+pkill -TERM -P "$pid"
+rc=0
+timeout $((60 * ${STRATA_TIMEOUT_SCALE:-1})) tail --pid="$pid" -f /dev/null || fail "hang: the job did not end after SIGTERM"
+wait "$pid" || rc=$?
+took=$("$PYTHON" -c "print(round($(date +%s.%N) - $t0, 1))")
+echo "a hung rank and SIGTERM: exit $rc after ${took}s"
+[ "$rc" -ne 0 ] || fail "hang: exit 0"
+grep -q "did not reach a step boundary in time" "$WORK/hang.err" || { cat "$WORK/hang.err"; fail "hang: no message"; }
+"$PYTHON" -c "import sys; sys.exit(0 if $took < $((20 * ${STRATA_TIMEOUT_SCALE:-1})) else 1)" ||
+  fail "hang: took ${took}s to end"
 
 # A malformed switch is refused, not ignored.
 rc=0

@@ -109,11 +109,34 @@ for bad in "$WORK/missing.h5" "$WORK/truncated.h5" "$WORK/text.h5" "$WORK/plain_
   [ "$(grep -c '^strata: error:' "$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "no one-line error for $bad"; }
   [ ! -e "$WORK/bad" ] || fail "output written for a bad checkpoint"
 done
+# One flipped byte in the particle data: found by the checksum as the ranks
+# read their rows, said once, exit 2 after a clean shutdown (no MPI_ABORT).
+cp "$ck" "$WORK/flipped.h5"
+"$PYTHON" - "$WORK/flipped.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    d = f["particles/all/position/value"]
+    # Chunked: the first chunk's bytes in the file, 1000 bytes in.
+    at = (d.id.get_offset() if d.chunks is None else d.id.get_chunk_info(0).byte_offset) + 1000
+with open(sys.argv[1], "r+b") as f:
+    f.seek(at)
+    b = f.read(1)
+    f.seek(at)
+    f.write(bytes([b[0] ^ 0x10]))
+PY
+rc=0
+strata_np 2 run "$WORK/brownian.toml" --restart "$WORK/flipped.h5" --output "$WORK/flipped" >"$WORK/out" 2>"$WORK/err" ||
+  rc=$?
+[ "$rc" -eq 2 ] || { cat "$WORK/err"; fail "flipped byte: exit $rc, expected 2"; }
+[ "$(grep -c '^strata: error:' "$WORK/err")" -eq 1 ] && grep -q "checksum mismatch in /particles/all/position" "$WORK/err" ||
+  { cat "$WORK/err"; fail "flipped byte: not one checksum error line"; }
+! grep -q "MPI_ABORT" "$WORK/out" "$WORK/err" || { cat "$WORK/err"; fail "flipped byte: the job was aborted"; }
 rc=0
 strata_np 1 run "$WORK/brownian.toml" --restart latest --output "$WORK/empty" 2>"$WORK/err" >/dev/null || rc=$?
 [ "$rc" -eq 2 ] && grep -q "no complete checkpoint" "$WORK/err" || fail "--restart latest without checkpoints"
 rc=0
 strata_np 1 run "$WORK/brownian.toml" --restart latest --set run.seed=7 --output "$WORK/brownian.resumed" \
   2>"$WORK/err" >/dev/null || rc=$?
-[ "$rc" -eq 2 ] && grep -q "seed 42" "$WORK/err" || { cat "$WORK/err"; fail "seed mismatch not refused"; }
+[ "$rc" -eq 2 ] && grep -q "run.seed is 7 but .* was written with 42" "$WORK/err" ||
+  { cat "$WORK/err"; fail "seed mismatch not refused"; }
 echo "restarts continue exactly; bad checkpoints refused"

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Exact continuation (ARCHITECTURE.md, Restart): for ballistic, Brownian,
+# velocity Verlet, Langevin and Brownian dynamics under LJ forces, on 1 and
+# 2 ranks,
+#  - checkpoints never change a run: output.checkpoint_every = 37 gives the
+#    final.h5, thermo.csv and trajectory.h5 of checkpoint_every = 0, bitwise;
+#  - a run stopped at a step that is no list rebuild (137: SIGUSR1 raised
+#    there by the test-only fault injection) and resumed with
+#    `--restart latest --output DIR` alone (no deck: the checkpoint holds it
+#    and its --set overrides) ends bitwise where the uninterrupted run ends,
+#    with the same thermo.csv and trajectory.h5;
+#  - a run stopped by SIGUSR1 resumes with the command it printed, run
+#    exactly as printed, to the same state.
+source "$(dirname "$0")/common.sh"
+
+deck_for() {  # deck_for KIND
+  case $1 in
+    ballistic | brownian) cat <<TOML
+[system]
+box = [14.0, 10.0, 10.0]
+boundary = ["periodic", "periodic", "reflecting"]
+[particles]
+count = 3000
+temperature = 1.0
+drift = [2.0, 0.0, 0.0]
+[propagator]
+type = "$1"
+TOML
+    ;;
+    verlet | langevin | bd) cat <<TOML
+[system]
+density = 0.8442
+[particles]
+count = 2048
+placement = "fcc"
+temperature = 1.44
+[interaction]
+type = "lj"
+shift = true
+[propagator]
+type = "$([ "$1" = bd ] && echo brownian || echo "$1")"
+temperature = 1.2
+diffusion = 0.1
+TOML
+    ;;
+  esac
+  cat <<TOML
+[run]
+steps = 300
+timestep = $([ "$1" = bd ] && echo 0.0005 || echo 0.005)
+seed = 42
+[output]
+thermo_every = 25
+trajectory_every = 30
+trajectory_fields = ["image", "velocity", "id"]
+TOML
+}
+
+same() {  # same A B WHAT: final.h5, thermo.csv and trajectory.h5 of two runs agree bitwise
+  "$PYTHON" "$PYDIR/compare_states.py" "$1/final.h5" "$2/final.h5" >/dev/null || fail "$3: final.h5 differs"
+  cmp -s "$1/thermo.csv" "$2/thermo.csv" || fail "$3: thermo.csv differs"
+  "$PYTHON" - "$1/trajectory.h5" "$2/trajectory.h5" <<'PY' || fail "$3: trajectory.h5 differs"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+names = []
+a.visit(lambda n: names.append(n) if isinstance(a[n], h5py.Dataset) else None)
+bad = [n for n in names if n not in b or a[n][()].tobytes() != b[n][()].tobytes()]
+sys.exit(1 if bad or not names else 0)
+PY
+}
+
+for np in 1 2; do
+  for kind in ballistic brownian verlet langevin bd; do
+    deck_for "$kind" >"$WORK/$kind.toml"
+    base="$WORK/$kind.np$np"
+    # A --set override the resume must keep without being told again.
+    strata_np "$np" run "$WORK/$kind.toml" --set output.checkpoint_every=0 --set run.seed=7 --output "$base.a" \
+      >"$base.a.log" 2>&1 || { cat "$base.a.log"; fail "$kind on $np ranks"; }
+    strata_np "$np" run "$WORK/$kind.toml" --set output.checkpoint_every=37 --set run.seed=7 --output "$base.b" \
+      >/dev/null 2>&1 || fail "$kind on $np ranks, checkpoint_every 37"
+    same "$base.a" "$base.b" "$kind on $np ranks: checkpoint_every 37 vs 0"
+    STRATA_FAULT_INJECT="rank=0,step=137,kind=usr1" strata_np "$np" run "$WORK/$kind.toml" --set run.seed=7 \
+      --output "$base.c" >"$base.s.log" 2>&1 || { cat "$base.s.log"; fail "$kind on $np ranks stopped at 137"; }
+    grep -q "stopped by SIGUSR1 at step 137" "$base.s.log" || { cat "$base.s.log"; fail "$kind: no stop at 137"; }
+    strata_np "$np" run --restart latest --output "$base.c" >"$base.c.log" 2>&1 ||
+      { cat "$base.c.log"; fail "$kind on $np ranks: resume without the deck"; }
+    same "$base.a" "$base.c" "$kind on $np ranks: stopped at 137 and resumed"
+    echo "$kind on $np ranks: checkpoints change nothing; stopped at 137 and resumed bitwise"
+  done
+done
+
+# A signal stop, resumed with the printed command, as printed.
+deck_for verlet >"$WORK/long.toml"
+sed -i 's/^steps = 300/steps = 4000/' "$WORK/long.toml"
+strata_np 2 run "$WORK/long.toml" --set run.seed=9 --output "$WORK/long.a" >/dev/null 2>&1 || fail "long run"
+"$MPIRUN" -q --oversubscribe -np 2 "$STRATA" run "$WORK/long.toml" --set run.seed=9 --output "$WORK/long.s" \
+  >"$WORK/long.s.log" 2>&1 &
+pid=$!
+tries=0
+until [ "$(grep -c . "$WORK/long.s/thermo.csv" 2>/dev/null || echo 0)" -ge 6 ]; do
+  sleep 0.2
+  tries=$((tries + 1))
+  [ "$tries" -lt 600 ] || { kill -KILL "$pid"; fail "signal run made no progress"; }
+done
+kill -USR1 "$pid"
+wait "$pid" || { cat "$WORK/long.s.log"; fail "signal stop: non-zero exit"; }
+printed=$(sed -n 's/^strata: resume with: //p' "$WORK/long.s.log")
+[ -n "$printed" ] || { cat "$WORK/long.s.log"; fail "no resume command printed"; }
+echo "printed: $printed"
+eval "$printed" >"$WORK/long.r.log" 2>&1 || { cat "$WORK/long.r.log"; fail "the printed command failed"; }
+same "$WORK/long.a" "$WORK/long.s" "signal stop resumed with the printed command"
+echo "SIGUSR1 at $(sed -n 's/.*stopped by SIGUSR1 at step \([0-9]*\).*/\1/p' "$WORK/long.s.log"), resumed as printed, bitwise"
