@@ -24,7 +24,7 @@
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/Integrators.hpp"
-#include "kernels/LennardJones.hpp"
+#include "kernels/PairForce.hpp"
 #include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/Propagator.hpp"
@@ -130,6 +130,15 @@ SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta
   return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, ranks);
 }
 
+// Particles of each species over all ranks (fixed for the run), for the
+// tail corrections.
+std::array<double, kMaxSpecies> global_species_counts(MPI_Comm comm, const Particles& p) {
+  const std::array<double, kMaxSpecies> local = local_species_counts(p);
+  std::array<double, kMaxSpecies> global{};
+  MPI_Allreduce(local.data(), global.data(), kMaxSpecies, MPI_DOUBLE, MPI_SUM, comm);
+  return global;
+}
+
 // One run: owns the particles and every piece that acts on them.
 class Simulation {
  public:
@@ -185,7 +194,9 @@ class Simulation {
   double last_bar_ = -1e30;
 
   // Interacting particles only.
-  PairTable pairs_{};
+  std::unique_ptr<PairForce> pair_;
+  PairTail tail_;             // added to the pair sums in thermo
+  double energy_scale_ = 1.0;  // interaction.amplitude_ramp at the last force step
   std::unique_ptr<HaloExchange> halo_;
   NeighborList neighbors_;
   FloatVec3View since_build_;  // positions at the last rebuild
@@ -229,9 +240,10 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   g_status_dir = out_dir_.string();
   if (interacting()) {
     particles_.enable_force();
-    pairs_ = make_pair_table(cfg_);
+    pair_ = make_pair_force(cfg_);
+    tail_ = pair_tail(cfg_, global_species_counts(comm_, particles_));
     skin_ = cfg_.interaction.skin;
-    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + skin_, options_.gpu_aware_mpi);
+    halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + skin_, options_.gpu_aware_mpi);
   } else {
     propagator_ = make_propagator(cfg_);
   }
@@ -296,13 +308,15 @@ void Simulation::rebuild() {
     box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
-                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + skin_,
+                   static_cast<int>(particles_.size + particles_.ghosts), box, pair_->max_cutoff() + skin_,
                    halo_->reaction());
   ++rebuilds_;
 }
 
-void Simulation::compute_forces(std::int64_t, bool with_sums) {
-  pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
+void Simulation::compute_forces(std::int64_t step, bool with_sums) {
+  energy_scale_ = amplitude_factor(cfg_, step);
+  pair_->set_energy_scale(energy_scale_);
+  pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
   halo_->reverse_forces(particles_, stats_);  // reactions on other ranks' particles go home
 }
 
@@ -400,6 +414,8 @@ void Simulation::write_thermo(std::int64_t step) {
   const LocalObservables local = local_observables(particles_, masses_, box);
   double sums[4] = {local.kinetic, local.square_disp, pair_sums_.energy, pair_sums_.virial}, global[4] = {};
   MPI_Allreduce(sums, global, 4, MPI_DOUBLE, MPI_SUM, comm_);
+  global[2] += energy_scale_ * tail_.energy;  // interaction.tail: the pairs beyond the cutoff
+  global[3] += energy_scale_ * tail_.virial;
   const double n_local = static_cast<double>(particles_.size);
   double n_max = 0;
   MPI_Allreduce(&n_local, &n_max, 1, MPI_DOUBLE, MPI_MAX, comm_);
@@ -490,8 +506,9 @@ void Simulation::run() {
     compute_forces(first_step_, true);
   }
   runlog::say(fmt::format("strata: {}, {} particles, {} rank{}, slabs along {}, steps {}..{}",
-                          interacting() ? "lennard-jones" : propagator_->name(), cfg_.particles.count, ranks_,
-                          ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
+                          interacting() ? interaction_label(cfg_.interaction.kind) : propagator_->name(),
+                          cfg_.particles.count, ranks_, ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_,
+                          last_step_));
   timers_.setup = MPI_Wtime() - t_start;
   t_loop_start_ = MPI_Wtime();
   if (restarted_)

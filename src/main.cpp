@@ -87,7 +87,7 @@ strata::Config load_config(const std::string& deck, const std::vector<std::strin
       std::find(fields.begin(), fields.end(), "force") != fields.end())
     throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_fields"),
                              "output.trajectory_fields asks for \"force\" but there is no interaction",
-                             "\"force\" only with interaction.type = \"lj\"");
+                             "\"force\" only with an interaction.type other than \"none\"");
   if (cfg.particles.placement == strata::Placement::File) {
     strata::H5mdInfo info;
     try {
