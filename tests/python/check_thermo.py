@@ -6,8 +6,9 @@
       length, relative to |E|) is below --max-relative, and no row departs
       from E(0) by more than --max-fluctuation (velocity Verlet's bounded
       O(dt^2) error, largest while a lattice start melts).
-  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9
-      the named columns agree row by row (same steps) within rtol.
+  check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--rows N]
+      the named columns agree row by row (same steps) within rtol; with
+      --rows, only the first N rows are compared (e.g. step 0 alone).
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
 Prints what it measured; exit 1 on failure.
@@ -37,11 +38,11 @@ def drift(a):
 
 
 def agree(a):
-    ref = rows(a.reference)
+    ref = rows(a.reference)[:a.rows]
     cols = a.columns.split(",")
     status = 0
     for other in a.others:
-        o = rows(other)
+        o = rows(other)[:a.rows]
         if [x["step"] for x in o] != [x["step"] for x in ref]:
             print(f"{other}: steps differ from {a.reference}")
             status = 1
@@ -53,7 +54,8 @@ def agree(a):
                 if rel > worst:
                     worst, where = rel, (int(x["step"]), c)
         ok = worst <= a.rtol
-        print(f"{other}: worst relative difference {worst:.3e} at {where} (rtol {a.rtol:g}) {'ok' if ok else 'FAIL'}")
+        print(f"{other}: worst relative difference {worst:.3e} at {where} over {len(o)} rows (rtol {a.rtol:g}) "
+              f"{'ok' if ok else 'FAIL'}")
         status |= 0 if ok else 1
     return status
 
@@ -80,6 +82,7 @@ def main():
     g.add_argument("others", nargs="+")
     g.add_argument("--columns", required=True)
     g.add_argument("--rtol", type=float, required=True)
+    g.add_argument("--rows", type=int, default=None)
     t = sub.add_parser("temperature")
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)
