@@ -2,7 +2,7 @@
 # Bad pair-potential input: an unknown potential, a missing parameter, a
 # parameter of the wrong sign or of another potential. Each is one line
 # naming the deck, the line and the key, exit status 2, and nothing written
-# (no output directory), on 1 and 2 ranks.
+# (no output directory).
 source "$(dirname "$0")/common.sh"
 
 deck() {  # deck NAME: a deck from stdin, after a common head
@@ -81,21 +81,22 @@ type = "lj"
 TOML
 )
 
-for np in 1 2; do
-  run() { strata_np "$np" run "$@" --output "$WORK/never"; }
-  expect_input_error "unknown.toml:12: key 'interaction.type' is \"yukowa\"; did you mean \"yukawa\"\\?" run "$unknown"
-  expect_input_error "no_kappa.toml:14: missing required key 'interaction.kappa'" run "$no_kappa"
+# Every case on a plain launch; on 2 ranks (where a rank that disagreed could
+# hang or print twice) the three kinds the issue names.
+run1() { "$STRATA" run "$@" --output "$WORK/never"; }
+run2() { strata_np 2 run "$@" --output "$WORK/never"; }
+for run in run1 run2; do
+  expect_input_error "unknown.toml:12: key 'interaction.type' is \"yukowa\"; did you mean \"yukawa\"\\?" $run "$unknown"
+  expect_input_error "no_alpha.toml:13: element 1 of key 'interaction.pairs' has no key 'alpha'" $run "$no_alpha"
   expect_input_error "negative_kappa.toml:15: key 'interaction.kappa' is -2.0 \\(expected a float > 0\\)" \
-    run "$negative_kappa"
-  expect_input_error "no_alpha.toml:13: element 1 of key 'interaction.pairs' has no key 'alpha'" run "$no_alpha"
-  expect_input_error "negative_d0.toml:13: key 'd0' of element 1 of key 'interaction.pairs' is -1.0" \
-    run "$negative_d0"
-  expect_input_error "no_amplitude.toml:12: missing key 'species.amplitude'" run "$no_amplitude"
-  expect_input_error "negative_amplitude.toml:12: element 1 of key 'species.amplitude' is -5.0" \
-    run "$negative_amplitude"
-  expect_input_error "wca_cutoff.toml:13: key 'interaction.cutoff' is set, but interaction.type = \"wca\"" \
-    run "$wca_cutoff"
-  # A --set that switches the potential: Morse does not mix, so the pair is missing.
-  expect_input_error "--set interaction.type=\"morse\": key 'interaction.pairs' has no element for the species pair" \
-    run "$lj" --set 'interaction.type="morse"'
+    $run "$negative_kappa"
 done
+expect_input_error "no_kappa.toml:14: missing required key 'interaction.kappa'" run1 "$no_kappa"
+expect_input_error "negative_d0.toml:13: key 'd0' of element 1 of key 'interaction.pairs' is -1.0" run1 "$negative_d0"
+expect_input_error "no_amplitude.toml:12: missing key 'species.amplitude'" run1 "$no_amplitude"
+expect_input_error "negative_amplitude.toml:12: element 1 of key 'species.amplitude' is -5.0" run1 "$negative_amplitude"
+expect_input_error "wca_cutoff.toml:13: key 'interaction.cutoff' is set, but interaction.type = \"wca\"" \
+  run1 "$wca_cutoff"
+# A --set that switches the potential: Morse does not mix, so the pair is missing.
+expect_input_error "--set interaction.type=\"morse\": key 'interaction.pairs' has no element for the species pair" \
+  run1 "$lj" --set 'interaction.type="morse"'
