@@ -6,6 +6,7 @@
 namespace strata::math {
 #if KOKKOS_VERSION >= 30700
 using Kokkos::cos;
+using Kokkos::exp;
 using Kokkos::floor;
 using Kokkos::fmod;
 using Kokkos::log;
@@ -13,6 +14,7 @@ using Kokkos::sin;
 using Kokkos::sqrt;
 #else
 using Kokkos::Experimental::cos;
+using Kokkos::Experimental::exp;
 using Kokkos::Experimental::floor;
 using Kokkos::Experimental::fmod;
 using Kokkos::Experimental::log;

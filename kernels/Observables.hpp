@@ -1,6 +1,8 @@
 #pragma once
 // Per-rank sums behind the thermo columns. Local only: the driver adds them
 // up over ranks.
+#include <array>
+
 #include "kernels/Particles.hpp"
 #include "kernels/Species.hpp"
 
@@ -38,6 +40,21 @@ inline LocalObservables local_observables(const Particles& p, const MassTable& m
       },
       o.square_disp);
   return o;
+}
+
+// Owned particles of each species (as doubles: they multiply in the tail
+// corrections). One reduction per species; called once per run.
+inline std::array<double, kMaxSpecies> local_species_counts(const Particles& p) {
+  const auto species = p.species;
+  std::array<double, kMaxSpecies> counts{};
+  for (int s = 0; s < kMaxSpecies; ++s) {
+    double n = 0.0;
+    Kokkos::parallel_reduce(
+        "Observables::species_count", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+        KOKKOS_LAMBDA(const std::size_t i, double& acc) { acc += species(i) == s ? 1.0 : 0.0; }, n);
+    counts[s] = n;
+  }
+  return counts;
 }
 
 }  // namespace strata

@@ -19,7 +19,8 @@ enum class Placement { Uniform, SimpleCubic, Fcc, File };
 // under the forces too); Verlet is velocity-Verlet NVE; Langevin is
 // velocity-Verlet with a Langevin thermostat (NVT).
 enum class PropagatorKind { Ballistic, Brownian, Verlet, Langevin };
-enum class InteractionKind { None, LennardJones };
+// Pair potentials (kernels/potentials/; docs/deck.md has the formulas).
+enum class InteractionKind { None, LennardJones, Wca, Morse, Yukawa, Soft };
 enum class Mixing { LorentzBerthelot, Geometric };
 // The box and its boundaries (core/Box.hpp: every layer uses them).
 using SystemConfig = SystemBox;
@@ -41,22 +42,26 @@ struct PropagatorConfig {
   Noise noise = Noise::Uniform;                 // distribution of xi (zero mean, unit variance)
 };
 
-// Species: names, masses, per-species LJ parameters used for mixing, and the
-// composition of generated placements. Without a [species] table there is
-// one species "A" with mass particles.mass, epsilon 1, sigma 1.
+// Species: names, masses, per-species pair parameters used for mixing, and
+// the composition of generated placements. Without a [species] table there
+// is one species "A" with mass particles.mass, epsilon 1, sigma 1.
 struct SpeciesConfig {
   std::vector<std::string> names{"A"};
   std::vector<double> mass{1.0};
   std::vector<double> epsilon{1.0};
   std::vector<double> sigma{1.0};
+  std::vector<double> amplitude;                // yukawa and soft: A of each species; empty when not given
   std::vector<double> fraction{1.0};            // sums to 1
 };
 
-// An explicit pair, overriding mixing (e.g. Kob-Andersen A-B).
+// An explicit pair, overriding mixing (e.g. Kob-Andersen A-B). Only the
+// parameters of interaction.type are set (the deck checks which).
 struct PairCoefficients {
   int a = 0, b = 0;                             // species indices
-  double epsilon = 1.0, sigma = 1.0;
+  double epsilon = 1.0, sigma = 1.0;            // lj, wca
   double cutoff = -1.0;                         // < 0: interaction.cutoff
+  double d0 = 0.0, alpha = 0.0, r0 = 0.0;       // morse
+  double amplitude = 0.0;                       // yukawa, soft
 };
 
 // Half lists compute each pair once and add the reaction to the partner
@@ -72,6 +77,9 @@ struct InteractionConfig {
   bool shift = false;                           // shift each pair potential to zero at its cutoff
   Mixing mixing = Mixing::LorentzBerthelot;
   std::vector<PairCoefficients> pairs;          // explicit pairs; others are mixed
+  bool tail = false;                            // lj: long-range corrections to energy and pressure
+  double kappa = 0.0;                           // yukawa: inverse screening length (0 when not given)
+  std::array<double, 2> amplitude_ramp{1.0, 1.0};  // energy factor at step 0 and at run.steps, linear between
   int rebuild_check_every = 1;                  // steps between displacement checks (LAMMPS neigh_modify check yes every N)
   NeighborListKind neighbor_list = NeighborListKind::Auto;
 };

@@ -42,7 +42,7 @@ enum class Kind {
   EnumOr3,  // one string from Spec::values (all axes), or an array of 3 of them
   Strings,  // array of at least one non-empty string, no two equal
   Floats,   // array of numbers of any length (lengths are checked in check_cross())
-  Pairs,    // array of tables { species = ["A", "B"], epsilon = x, sigma = x, cutoff = x (optional) }
+  Pairs,    // array of tables { species = ["A", "B"], the parameters of interaction.type, cutoff = x (optional) }
 };
 
 enum class Need {
@@ -62,13 +62,14 @@ constexpr Bound kGe0{true, false, 0.0};
 constexpr Bound kGe1{true, false, 1.0};
 
 // One element of interaction.pairs, species still by name (species.names may
-// come later in the deck, or from --set): check_cross() resolves them.
+// come later in the deck, or from --set) and every parameter as given (which
+// ones interaction.type needs is known only once the whole deck is read):
+// check_cross() resolves both.
 struct PairValue {
   std::array<std::string, 2> species;
-  double epsilon = 1.0;
-  double sigma = 1.0;
-  double cutoff = -1.0;  // < 0: not given
-  int line = 0;          // the element's line; 0 from --set
+  std::map<std::string, double> numbers;  // parameter -> value, those given
+  std::map<std::string, int> lines;       // parameter -> its line
+  int line = 0;                           // the element's line; 0 from --set
 };
 
 // A validated value, in the slot its Kind uses.
@@ -98,7 +99,10 @@ struct Spec {
 
 constexpr std::array<PropagatorKind, 4> kPropagators{PropagatorKind::Ballistic, PropagatorKind::Brownian,
                                                      PropagatorKind::Verlet, PropagatorKind::Langevin};
-constexpr std::array<InteractionKind, 2> kInteractions{InteractionKind::None, InteractionKind::LennardJones};
+constexpr std::array<InteractionKind, 6> kInteractions{InteractionKind::None,  InteractionKind::LennardJones,
+                                                       InteractionKind::Wca,   InteractionKind::Morse,
+                                                       InteractionKind::Yukawa, InteractionKind::Soft};
+constexpr std::array<const char*, 6> kInteractionNames{"none", "lj", "wca", "morse", "yukawa", "soft"};
 constexpr std::array<Mixing, 2> kMixings{Mixing::LorentzBerthelot, Mixing::Geometric};
 constexpr std::array<Noise, 2> kNoises{Noise::Uniform, Noise::Gaussian};
 constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::SimpleCubic, Placement::Fcc,
@@ -140,6 +144,8 @@ const std::vector<Spec>& schema() {
       {"species.epsilon", Kind::Floats, Need::Special, "", "epsilon", kGt0, {}, "LJ well depth of each species",
        nullptr},
       {"species.sigma", Kind::Floats, Need::Special, "", "sigma", kGt0, {}, "LJ diameter of each species", nullptr},
+      {"species.amplitude", Kind::Floats, Need::Special, "", "epsilon (soft) or epsilon sigma (yukawa)", kGt0, {},
+       "yukawa or soft amplitude A of each species", nullptr},
       {"species.fraction", Kind::Floats, Need::Special, "", "", kGe0, {}, "share of the particles of each species",
        nullptr},
       {"propagator.type", Kind::Enum, Need::Required, "", "", kAny, {"ballistic", "brownian", "verlet", "langevin"},
@@ -156,7 +162,8 @@ const std::vector<Spec>& schema() {
       {"propagator.noise", Kind::Enum, Need::Optional, "\"uniform\"", "", kAny, {"uniform", "gaussian"},
        "distribution of the unit-variance noise",
        [](Config& c, const Value& v) { c.propagator.noise = kNoises[v.idx[0]]; }},
-      {"interaction.type", Kind::Enum, Need::Optional, "\"none\"", "", kAny, {"none", "lj"}, "pair interaction",
+      {"interaction.type", Kind::Enum, Need::Optional, "\"none\"", "", kAny,
+       {kInteractionNames.begin(), kInteractionNames.end()}, "pair interaction",
        [](Config& c, const Value& v) { c.interaction.kind = kInteractions[v.idx[0]]; }},
       {"interaction.cutoff", Kind::Float, Need::Optional, "2.5", "sigma", kGt0, {}, "pair cutoff distance",
        [](Config& c, const Value& v) { c.interaction.cutoff = v.f; }},
@@ -178,6 +185,13 @@ const std::vector<Spec>& schema() {
        "half lists (each pair once, newton on) or full lists (each pair from both sides, no atomics)",
        [](Config& c, const Value& v) { c.interaction.neighbor_list = kNeighborLists[v.idx[0]]; }},
       {"interaction.pairs", Kind::Pairs, Need::Special, "", "", kAny, {}, "explicit pair coefficients", nullptr},
+      {"interaction.tail", Kind::Bool, Need::Optional, "false", "", kAny, {},
+       "long-range (tail) corrections to energy and pressure, lj only",
+       [](Config& c, const Value& v) { c.interaction.tail = v.b; }},
+      {"interaction.kappa", Kind::Float, Need::Special, "", "1/sigma", kGt0, {},
+       "inverse screening length of yukawa", nullptr},
+      {"interaction.amplitude_ramp", Kind::Floats, Need::Special, "", "", kGe0, {},
+       "factors on every pair energy at step 0 and at run.steps, linear in between", nullptr},
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
@@ -358,9 +372,11 @@ std::string one_of(const std::vector<const char*>& values) {
   return s;
 }
 
-// The shape of one element of a Kind::Pairs key.
+// The shape of one element of a Kind::Pairs key, whatever interaction.type
+// (pair_shape() below has the shape for one type).
 constexpr const char* kPairShape =
-    "a table { species = [\"A\", \"B\"], epsilon = float > 0, sigma = float > 0, cutoff = float > 0 (optional) }";
+    "a table { species = [\"A\", \"B\"], the parameters of interaction.type (lj, wca: epsilon, sigma; morse: d0, "
+    "alpha, r0; yukawa, soft: amplitude), all floats > 0, cutoff = float > 0 (optional; not with wca) }";
 
 // The "expected ..." phrase for a key, e.g. "an integer >= 0".
 std::string expect(const Spec& s) {
@@ -467,18 +483,30 @@ std::string get_name(const toml::node& n, const Origin& o, const std::string& la
   return str;
 }
 
-// The fields of one interaction.pairs element, as keys of their own (for messages).
-const Spec kPairEpsilon{"epsilon", Kind::Float, Need::Required, "", "epsilon", kGt0, {}, "pair well depth", nullptr};
-const Spec kPairSigma{"sigma", Kind::Float, Need::Required, "", "sigma", kGt0, {}, "pair diameter", nullptr};
-const Spec kPairCutoff{"cutoff", Kind::Float, Need::Optional, "", "sigma", kGt0, {}, "pair cutoff", nullptr};
+// The numbers an interaction.pairs element may hold, as keys of their own
+// (for messages). Which of them interaction.type needs: pair_fields().
+const std::vector<Spec>& pair_numbers() {
+  static const std::vector<Spec> s = {
+      {"epsilon", Kind::Float, Need::Required, "", "epsilon", kGt0, {}, "pair well depth", nullptr},
+      {"sigma", Kind::Float, Need::Required, "", "sigma", kGt0, {}, "pair diameter", nullptr},
+      {"d0", Kind::Float, Need::Required, "", "epsilon", kGt0, {}, "Morse well depth", nullptr},
+      {"alpha", Kind::Float, Need::Required, "", "1/sigma", kGt0, {}, "Morse width parameter", nullptr},
+      {"r0", Kind::Float, Need::Required, "", "sigma", kGt0, {}, "Morse equilibrium distance", nullptr},
+      {"amplitude", Kind::Float, Need::Required, "", "", kGt0, {}, "yukawa or soft amplitude", nullptr},
+      {"cutoff", Kind::Float, Need::Optional, "", "sigma", kGt0, {}, "pair cutoff", nullptr},
+  };
+  return s;
+}
 
-// One element of interaction.pairs: a table with species (2 names), epsilon,
-// sigma and, optionally, cutoff. Names are checked against species.names later.
+// One element of interaction.pairs: a table with species (2 names) and
+// numbers among pair_numbers(). Names are checked against species.names, and
+// the numbers against interaction.type, later.
 PairValue get_pair(const toml::node& n, const Origin& o, const std::string& label) {
   const int line = line_of(n, o);
   if (!n.is_table()) fail(o, line, label + " is " + type_name(n), kPairShape);
   const toml::table& t = *n.as_table();
-  const std::vector<std::string> fields{"species", "epsilon", "sigma", "cutoff"};
+  std::vector<std::string> fields{"species"};
+  for (const Spec& f : pair_numbers()) fields.emplace_back(f.key);
   for (auto&& [k, v] : t) {
     const std::string key(k.str());
     if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
@@ -498,14 +526,11 @@ PairValue get_pair(const toml::node& n, const Origin& o, const std::string& labe
     fail(o, line_of(*sp, o), sp_label + " has " + std::to_string(a.size()) + " element" + (a.size() == 1 ? "" : "s"),
          "an array of 2 species names");
   for (int j = 0; j < 2; ++j) p.species[j] = get_name(a[j], o, element(j, sp_label));
-  const std::pair<const Spec*, double*> numbers[] = {{&kPairEpsilon, &p.epsilon}, {&kPairSigma, &p.sigma},
-                                                      {&kPairCutoff, &p.cutoff}};
-  for (const auto& [f, dst] : numbers) {
-    const toml::node* fn = t.get(f->key);
-    if (fn)
-      *dst = get_float(*f, *fn, o, std::string("key '") + f->key + "' of " + label);
-    else if (f->need == Need::Required)
-      fail(o, line, label + " has no key '" + f->key + "'", kPairShape);
+  for (const Spec& f : pair_numbers()) {
+    const toml::node* fn = t.get(f.key);
+    if (!fn) continue;
+    p.numbers[f.key] = get_float(f, *fn, o, std::string("key '") + f.key + "' of " + label);
+    p.lines[f.key] = line_of(*fn, o);
   }
   return p;
 }
@@ -619,8 +644,9 @@ std::string canonical(const Spec& s, const Value& v) {
       std::string out = "[";
       for (std::size_t k = 0; k < v.pairs.size(); ++k) {
         const PairValue& p = v.pairs[k];
-        out += fmt::format("{}{{species = [{}, {}], epsilon = {}, sigma = {}, cutoff = {}}}", k ? ", " : "",
-                           dq(p.species[0]), dq(p.species[1]), num(p.epsilon), num(p.sigma), num(p.cutoff));
+        out += fmt::format("{}{{species = [{}, {}]", k ? ", " : "", dq(p.species[0]), dq(p.species[1]));
+        for (const auto& [name, value] : p.numbers) out += ", " + name + " = " + num(value);
+        out += "}";
       }
       return out + "]";
     }
@@ -772,6 +798,11 @@ void check_species(Config& cfg, const std::map<std::string, Given>& given) {
   per_species("species.epsilon", 1.0, sp.epsilon);
   per_species("species.sigma", 1.0, sp.sigma);
   per_species("species.fraction", 1.0 / static_cast<double>(ns), sp.fraction);
+  // No default amplitude: yukawa and soft have no natural scale.
+  if (given.count("species.amplitude"))
+    per_species("species.amplitude", 0.0, sp.amplitude);
+  else
+    sp.amplitude.clear();
   double sum = 0.0;
   for (double f : sp.fraction) sum += f;
   if (std::abs(sum - 1.0) > 1e-9) {
@@ -781,7 +812,36 @@ void check_species(Config& cfg, const std::map<std::string, Given>& given) {
   }
 }
 
-// interaction.pairs: species names to indices (a <= b), each pair at most once.
+std::string interaction_name(InteractionKind k) {
+  for (std::size_t i = 0; i < kInteractions.size(); ++i)
+    if (kInteractions[i] == k) return kInteractionNames[i];
+  return "?";
+}
+
+// The numbers an interaction.pairs element holds for interaction.type:
+// required ones, then the optional cutoff (wca has none: its cutoff is
+// 2^(1/6) sigma_ij). type = "none" checks the lj shape (the pairs are unused).
+std::vector<std::string> pair_fields(InteractionKind k) {
+  switch (k) {
+    case InteractionKind::Wca: return {"epsilon", "sigma"};
+    case InteractionKind::Morse: return {"d0", "alpha", "r0", "cutoff"};
+    case InteractionKind::Yukawa:
+    case InteractionKind::Soft: return {"amplitude", "cutoff"};
+    case InteractionKind::None:
+    case InteractionKind::LennardJones: break;
+  }
+  return {"epsilon", "sigma", "cutoff"};
+}
+
+std::string pair_shape(InteractionKind k) {
+  std::string s = "a table { species = [\"A\", \"B\"]";
+  for (const std::string& f : pair_fields(k))
+    s += ", " + f + " = float > 0" + (f == "cutoff" ? " (optional)" : "");
+  return s + " } for interaction.type = " + dq(interaction_name(k));
+}
+
+// interaction.pairs: species names to indices (a <= b), each pair at most
+// once, with exactly the numbers interaction.type needs.
 void check_pairs(Config& cfg, const std::map<std::string, Given>& given) {
   cfg.interaction.pairs.clear();
   const auto it = given.find("interaction.pairs");
@@ -789,9 +849,22 @@ void check_pairs(Config& cfg, const std::map<std::string, Given>& given) {
   const Given& g = it->second;
   const std::vector<std::string>& names = cfg.species.names;
   const std::string label = "key 'interaction.pairs'";
+  const InteractionKind kind = cfg.interaction.kind;
+  const std::vector<std::string> fields = pair_fields(kind);
   for (std::size_t i = 0; i < g.value.pairs.size(); ++i) {
     const PairValue& p = g.value.pairs[i];
     const std::string el = element(static_cast<int>(i), label);
+    for (const auto& [f, x] : p.numbers)
+      if (std::find(fields.begin(), fields.end(), f) == fields.end())
+        fail(g.origin, p.lines.at(f),
+             el + " has key '" + f + "', which interaction.type = " + dq(interaction_name(kind)) + " does not use",
+             pair_shape(kind));
+    for (const std::string& f : fields)
+      if (f != "cutoff" && !p.numbers.count(f)) fail(g.origin, p.line, el + " has no key '" + f + "'", pair_shape(kind));
+    const auto number = [&](const char* f, double absent) {
+      const auto n = p.numbers.find(f);
+      return n == p.numbers.end() ? absent : n->second;
+    };
     std::array<int, 2> idx{};
     for (int j = 0; j < 2; ++j) {
       const auto at = std::find(names.begin(), names.end(), p.species[j]);
@@ -803,9 +876,13 @@ void check_pairs(Config& cfg, const std::map<std::string, Given>& given) {
     PairCoefficients c;
     c.a = std::min(idx[0], idx[1]);
     c.b = std::max(idx[0], idx[1]);
-    c.epsilon = p.epsilon;
-    c.sigma = p.sigma;
-    c.cutoff = p.cutoff;
+    c.epsilon = number("epsilon", 1.0);
+    c.sigma = number("sigma", 1.0);
+    c.d0 = number("d0", 0.0);
+    c.alpha = number("alpha", 0.0);
+    c.r0 = number("r0", 0.0);
+    c.amplitude = number("amplitude", 0.0);
+    c.cutoff = number("cutoff", -1.0);
     for (std::size_t k = 0; k < cfg.interaction.pairs.size(); ++k)
       if (cfg.interaction.pairs[k].a == c.a && cfg.interaction.pairs[k].b == c.b)
         fail(g.origin, p.line,
@@ -814,6 +891,83 @@ void check_pairs(Config& cfg, const std::map<std::string, Given>& given) {
              "each pair of species at most once, in either order");
     cfg.interaction.pairs.push_back(c);
   }
+}
+
+// [interaction] keys that only some potentials take, and parameters every
+// species pair of the chosen potential must get.
+void check_interaction(Config& cfg, const std::map<std::string, Given>& given) {
+  InteractionConfig& ia = cfg.interaction;
+  const InteractionKind kind = ia.kind;
+  const std::string type = dq(interaction_name(kind));
+  const auto at = [&](const char* key) -> const Origin& { return given.at(key).origin; };
+  // Where to report a problem of the interaction as a whole.
+  const Origin type_origin = given.count("interaction.type") ? at("interaction.type") : Origin{cfg.deck_path, 0, false};
+
+  if (kind == InteractionKind::Wca) {
+    for (const char* key : {"interaction.cutoff", "interaction.shift"}) {
+      if (!given.count(key) || (std::string(key) == "interaction.shift" && ia.shift)) continue;
+      fail(at(key), at(key).line,
+           std::string("key '") + key + "' is set, but interaction.type = \"wca\" is always cut at 2^(1/6) sigma_ij "
+                                        "and shifted to zero there",
+           std::string("no ") + key + " with interaction.type = \"wca\"");
+    }
+    ia.shift = true;
+  }
+  if (ia.tail && kind != InteractionKind::LennardJones)
+    fail(at("interaction.tail"), at("interaction.tail").line,
+         "key 'interaction.tail' is true, but tail corrections are for interaction.type = \"lj\" only",
+         "interaction.tail = false with interaction.type = " + type);
+
+  if (given.count("interaction.kappa")) {
+    if (kind != InteractionKind::Yukawa)
+      fail(at("interaction.kappa"), at("interaction.kappa").line,
+           "key 'interaction.kappa' is set, but only interaction.type = \"yukawa\" uses it",
+           "no interaction.kappa with interaction.type = " + type);
+    ia.kappa = given.at("interaction.kappa").value.f;
+  } else if (kind == InteractionKind::Yukawa) {
+    fail(type_origin, type_origin.line, "missing required key 'interaction.kappa'",
+         expect_long(spec_of("interaction.kappa")) + ", required with interaction.type = \"yukawa\"");
+  }
+
+  ia.amplitude_ramp = {1.0, 1.0};
+  if (given.count("interaction.amplitude_ramp")) {
+    const Given& g = given.at("interaction.amplitude_ramp");
+    const std::size_t n = g.value.fs.size();
+    if (n != 2)
+      fail(g.origin, g.origin.line,
+           "key 'interaction.amplitude_ramp' has " + std::to_string(n) + " element" + (n == 1 ? "" : "s"),
+           "an array of 2 floats >= 0 (the factor at step 0 and at run.steps)");
+    if (kind == InteractionKind::None)
+      fail(g.origin, g.origin.line, "key 'interaction.amplitude_ramp' is set, but interaction.type is \"none\"",
+           "an interaction.type with pair energies to ramp");
+    ia.amplitude_ramp = {g.value.fs[0], g.value.fs[1]};
+  }
+
+  // Morse parameters do not mix; yukawa and soft mix species.amplitude.
+  // Every species pair must get its parameters one way or the other.
+  const bool morse = kind == InteractionKind::Morse;
+  const bool amplitude = kind == InteractionKind::Yukawa || kind == InteractionKind::Soft;
+  if (!morse && !(amplitude && cfg.species.amplitude.empty())) return;
+  const int ns = static_cast<int>(cfg.species.names.size());
+  for (int a = 0; a < ns; ++a)
+    for (int b = a; b < ns; ++b) {
+      bool listed = false;
+      for (const PairCoefficients& p : ia.pairs) listed = listed || (p.a == a && p.b == b);
+      if (listed) continue;
+      const std::string pair = "(" + dq(cfg.species.names[a]) + ", " + dq(cfg.species.names[b]) + ")";
+      if (morse) {
+        const Origin& o = given.count("interaction.pairs") ? at("interaction.pairs") : type_origin;
+        fail(o, o.line,
+             "key 'interaction.pairs' has no element for the species pair " + pair +
+                 ", and Morse parameters do not mix",
+             "an element " + pair_shape(kind) + " for every pair of species.names");
+      }
+      fail(type_origin, type_origin.line,
+           "missing key 'species.amplitude': interaction.type = " + type + " has no amplitude for the species pair " +
+               pair,
+           "species.amplitude (one float > 0 per species, mixed geometrically) or an interaction.pairs element with "
+           "an amplitude for every pair of species.names");
+    }
 }
 
 // Rules that involve more than one key.
@@ -872,19 +1026,22 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
   check_species(cfg, given);
   check_pairs(cfg, given);
 
+  check_interaction(cfg, given);
+
   // Ballistic flight ignores forces. Report at the key that made the clash: a
   // --set one, else the later line.
-  if (cfg.interaction.kind == InteractionKind::LennardJones && cfg.propagator.kind == PropagatorKind::Ballistic) {
+  if (cfg.interaction.kind != InteractionKind::None && cfg.propagator.kind == PropagatorKind::Ballistic) {
+    const std::string type = dq(interaction_name(cfg.interaction.kind));
     const Origin oi = given.at("interaction.type").origin;
     const Origin op = given.at("propagator.type").origin;
     const bool at_interaction = oi.from_set != op.from_set ? oi.from_set : oi.line >= op.line;
     const Origin& o = at_interaction ? oi : op;
     fail(o, o.line,
          at_interaction
-             ? "key 'interaction.type' is \"lj\", but propagator.type = \"ballistic\" ignores forces; use \"verlet\""
-             : "key 'propagator.type' is \"ballistic\", which ignores the forces of interaction.type = \"lj\"; "
-               "use \"verlet\"",
-         "propagator.type \"verlet\", \"langevin\" or \"brownian\" with interaction.type = \"lj\"");
+             ? "key 'interaction.type' is " + type + ", but propagator.type = \"ballistic\" ignores forces; use \"verlet\""
+             : "key 'propagator.type' is \"ballistic\", which ignores the forces of interaction.type = " + type +
+                   "; use \"verlet\"",
+         "propagator.type \"verlet\", \"langevin\" or \"brownian\" with interaction.type = " + type);
   }
 }
 

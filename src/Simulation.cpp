@@ -21,8 +21,9 @@
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/Capacity.hpp"
 #include "kernels/Integrator.hpp"
-#include "kernels/LennardJones.hpp"
 #include "kernels/NeighborList.hpp"
+#include "kernels/Observables.hpp"
+#include "kernels/PairForce.hpp"
 #include "src/Dynamics.hpp"
 #include "src/FaultInjection.hpp"
 #include "src/InitialConditions.hpp"
@@ -57,6 +58,15 @@ SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta
   return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, comm_size(comm));
 }
 
+// Particles of each species over all ranks (fixed for the run), for the
+// tail corrections.
+std::array<double, kMaxSpecies> global_species_counts(MPI_Comm comm, const Particles& p) {
+  const std::array<double, kMaxSpecies> local = local_species_counts(p);
+  std::array<double, kMaxSpecies> global{};
+  MPI_Allreduce(local.data(), global.data(), kMaxSpecies, MPI_DOUBLE, MPI_SUM, comm);
+  return global;
+}
+
 // Half lists on CPU backends; full lists where device memory is not host
 // memory (a GPU), which need no atomics and so give reproducible forces.
 bool use_full_lists(NeighborListKind kind) {
@@ -86,12 +96,13 @@ class Simulation {
   void migrate(const StepMotion& moved);
   void build_ghosts_and_list();
   void update_ghosts();
-  void compute_forces(bool with_sums);
+  void compute_forces(std::int64_t step, bool with_sums);
   void reverse_forces();
   void integrate_second(std::int64_t step);
   void output(std::int64_t step);
 
   void set_up_forces();
+  void set_up_pair_force();
   void restore_build_state(const ResumeRows& rows);
   void record_build_positions();
   bool thermo_due(std::int64_t step) const;
@@ -124,7 +135,9 @@ class Simulation {
   std::unique_ptr<TrajectoryWriter> trajectory_;  // when output.trajectory_every > 0
 
   // Runs under forces (and integrators that do not wrap every step).
-  PairTable pairs_{};
+  std::unique_ptr<PairForce> pair_;
+  PairTail tail_;              // interaction.tail: added to the pair sums in thermo
+  double energy_scale_ = 1.0;  // interaction.amplitude_ramp at the last force step
   std::unique_ptr<HaloExchange> halo_;
   NeighborList neighbors_;
   Vec3View build_position_;  // each owned row's position at the last list build, exact
@@ -248,7 +261,7 @@ void Simulation::build_ghosts_and_list() {
     box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
-                   static_cast<int>(particles_.size + particles_.ghosts), box, pairs_.max_cutoff + cfg_.interaction.skin,
+                   static_cast<int>(particles_.size + particles_.ghosts), box, pair_->max_cutoff() + cfg_.interaction.skin,
                    halo_->reaction(), full_lists_);
   ++list_builds_;
 }
@@ -259,10 +272,17 @@ void Simulation::update_ghosts() {
   halo_->update(particles_, stats_);
 }
 
-void Simulation::compute_forces(bool with_sums) {
+void Simulation::compute_forces(std::int64_t step, bool with_sums) {
   if (!forces_) return;
   PhaseTimer t(times_.force);
-  pair_sums_ = compute_lj_forces(particles_, neighbors_, pairs_, with_sums);
+  energy_scale_ = amplitude_factor(cfg_, step);  // interaction.amplitude_ramp (1 without)
+  pair_->set_energy_scale(energy_scale_);
+  pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
+}
+
+void Simulation::set_up_pair_force() {
+  pair_ = make_pair_force(cfg_);
+  tail_ = pair_tail(cfg_, global_species_counts(comm_, particles_));
 }
 
 // Reactions the pair kernel put on copies of other ranks' particles go home.
@@ -300,8 +320,8 @@ void Simulation::record_build_positions() {
 // the rows and the ghosts to the checkpoint's positions. Forces computed
 // next are then those the uninterrupted run computed at this step.
 void Simulation::restore_build_state(const ResumeRows& rows) {
-  pairs_ = make_pair_table(cfg_);
-  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + cfg_.interaction.skin,
+  set_up_pair_force();
+  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
                                          options_.gpu_aware_mpi, !full_lists_);
   using Range = std::pair<std::size_t, std::size_t>;
   const Range owned(0, particles_.size);
@@ -320,14 +340,14 @@ void Simulation::restore_build_state(const ResumeRows& rows) {
 void Simulation::set_up_forces() {
   if (!resumed_exactly_) {
     if (forces_) {
-      pairs_ = make_pair_table(cfg_);
-      halo_ = std::make_unique<HaloExchange>(comm_, layout_, pairs_.max_cutoff + cfg_.interaction.skin,
+      set_up_pair_force();
+      halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
                                              options_.gpu_aware_mpi, !full_lists_);
     }
     migrate(StepMotion{});
     build_ghosts_and_list();
   }
-  compute_forces(true);
+  compute_forces(first_step_, true);
   reverse_forces();
 }
 
@@ -349,8 +369,12 @@ bool Simulation::frame_due(std::int64_t step) const {
 void Simulation::record(std::int64_t step) {
   const bool row = thermo_due(step), frame = frame_due(step);
   if (!row && !frame) return;
+  // The tail corrections (interaction.tail) cover the pairs beyond the
+  // cutoff, scaled with the pairs by the amplitude ramp.
+  const PairSums pairs{pair_sums_.energy, pair_sums_.virial};
+  const PairSums tail{energy_scale_ * tail_.energy, energy_scale_ * tail_.virial};
   const ThermoRow t = measure_thermo(comm_, step, static_cast<double>(step) * cfg_.run.timestep, particles_, masses_,
-                                     cfg_.system, pair_sums_, cfg_.particles.count);
+                                     cfg_.system, pairs, tail, cfg_.particles.count);
   if (row) {
     thermo_.write_row(t.values());
     monitor_.thermo(t, MPI_Wtime());
@@ -432,8 +456,9 @@ bool Simulation::run() {
                              "would use the machine better)",
                              layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
   set_up_forces();
-  runlog::say(fmt::format("strata: {}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
-                          forces_ ? " with lennard-jones forces" : "", cfg_.particles.count, ranks_,
+  runlog::say(fmt::format("strata: {}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
+                          forces_ ? " with " : "", forces_ ? interaction_label(cfg_.interaction.kind) : "",
+                          cfg_.particles.count, ranks_,
                           ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
   if (restarted_)
     runlog::say(fmt::format("strata: continuing from {} (step {}{})", options_.restart_path, first_step_,
@@ -456,7 +481,7 @@ bool Simulation::run() {
     } else {
       update_ghosts();
     }
-    compute_forces(thermo_due(step) || frame_due(step));
+    compute_forces(step, thermo_due(step) || frame_due(step));
     reverse_forces();
     integrate_second(step);
     output(step);

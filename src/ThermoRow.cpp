@@ -55,7 +55,8 @@ std::vector<std::int64_t> checked_particle_counts(MPI_Comm comm, std::int64_t st
 }
 
 ThermoRow measure_thermo(MPI_Comm comm, std::int64_t step, double time, const Particles& p, const MassTable& masses,
-                         const SystemBox& box, const PairSums& pairs, std::int64_t expected) {
+                         const SystemBox& box, const PairSums& pairs, const PairSums& tail,
+                         std::int64_t expected) {
   int ranks = 1;
   MPI_Comm_size(comm, &ranks);
   ThermoRow row;
@@ -67,6 +68,8 @@ ThermoRow measure_thermo(MPI_Comm comm, std::int64_t step, double time, const Pa
   const LocalObservables local = local_observables(p, masses, L);
   double sums[4] = {local.kinetic, local.square_disp, pairs.energy, pairs.virial}, global[4] = {};
   MPI_Allreduce(sums, global, 4, MPI_DOUBLE, MPI_SUM, comm);
+  global[2] += tail.energy;
+  global[3] += tail.virial;
   const double N = static_cast<double>(expected);
   const double dof = N > 1 ? 3.0 * N - 3.0 : 3.0;  // momentum is conserved: 3 fewer
   row.particles = N;

@@ -14,7 +14,7 @@
 
 #include "core/Box.hpp"
 #include "io/TrajectoryFile.hpp"
-#include "kernels/LennardJones.hpp"
+#include "kernels/PairPotential.hpp"
 #include "kernels/Particles.hpp"
 #include "kernels/Species.hpp"
 
@@ -42,9 +42,11 @@ struct ThermoRow {
 std::vector<std::int64_t> checked_particle_counts(MPI_Comm comm, std::int64_t step, const Particles& p,
                                                   std::int64_t expected);
 
-// Collective. Also checks the global particle count against `expected`
+// Collective. `pairs`: this rank's pair energy and virial; `tail`: the
+// long-range corrections of the whole system (interaction.tail), added once.
+// Also checks the global particle count against `expected`
 // (CollectiveFailure naming the step and the per-rank counts otherwise).
 ThermoRow measure_thermo(MPI_Comm comm, std::int64_t step, double time, const Particles& p, const MassTable& masses,
-                         const SystemBox& box, const PairSums& pairs, std::int64_t expected);
+                         const SystemBox& box, const PairSums& pairs, const PairSums& tail, std::int64_t expected);
 
 }  // namespace strata

@@ -86,7 +86,7 @@ strata::Config finish_config(strata::Config cfg, const std::string& output) {
       std::find(fields.begin(), fields.end(), "force") != fields.end())
     throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_fields"),
                              "output.trajectory_fields asks for \"force\" but there is no interaction",
-                             "\"force\" only with interaction.type = \"lj\"");
+                             "\"force\" only with an interaction.type other than \"none\"");
   if (cfg.particles.placement == strata::Placement::File) {
     strata::H5mdInfo info;
     try {

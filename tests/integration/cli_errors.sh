@@ -19,20 +19,6 @@ timestep = 0.01
 thermo_every = 5
 TOML
 
-# expect_input_error PATTERN CMD...: exit 2, exactly one stderr line matching
-# PATTERN, nothing on stdout that looks like results, no output dir created.
-expect_input_error() {
-  local pattern=$1
-  shift
-  local out="$WORK/stdout" err="$WORK/stderr" rc=0
-  "$@" >"$out" 2>"$err" || rc=$?
-  [ "$rc" -eq 2 ] || { cat "$out" "$err"; fail "expected exit 2, got $rc: $*"; }
-  [ "$(wc -l <"$err")" -eq 1 ] || { cat "$err"; fail "expected one error line: $*"; }
-  grep -q -E "^strata: error: " "$err" || { cat "$err"; fail "error line lacks the 'strata: error:' prefix"; }
-  grep -q -E -- "$pattern" "$err" || { cat "$err"; fail "error line does not match '$pattern'"; }
-  [ ! -e "$WORK/never" ] || fail "output directory created despite the error: $*"
-}
-
 deck_with() {  # deck_with NAME SED-EXPR: a broken copy of the good deck
   sed "$2" "$good" >"$WORK/$1.toml"
   echo "$WORK/$1.toml"

@@ -22,3 +22,18 @@ fail() {
 
 # write_deck FILE: a deck from stdin.
 write_deck() { cat >"$1"; }
+
+# expect_input_error PATTERN CMD...: exit 2, exactly one stderr line matching
+# PATTERN, nothing on stdout that looks like results, no output directory
+# $WORK/never created (point the command's --output there).
+expect_input_error() {
+  local pattern=$1
+  shift
+  local out="$WORK/stdout" err="$WORK/stderr" rc=0
+  "$@" >"$out" 2>"$err" || rc=$?
+  [ "$rc" -eq 2 ] || { cat "$out" "$err"; fail "expected exit 2, got $rc: $*"; }
+  [ "$(wc -l <"$err")" -eq 1 ] || { cat "$err"; fail "expected one error line: $*"; }
+  grep -q -E "^strata: error: " "$err" || { cat "$err"; fail "error line lacks the 'strata: error:' prefix"; }
+  grep -q -E -- "$pattern" "$err" || { cat "$err"; fail "error line does not match '$pattern'"; }
+  [ ! -e "$WORK/never" ] || fail "output directory created despite the error: $*"
+}

@@ -7,8 +7,10 @@
       from E(0) by more than --max-fluctuation (velocity Verlet's bounded
       O(dt^2) error, largest while a lattice start melts).
   check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--from-step F] [--through-step S]
+                    [--rows N]
       the named columns agree row by row (same steps, from step F and up to
-      step S if given) within rtol.
+      step S if given) within rtol; with --rows, only the first N of those
+      rows are compared (e.g. step 0 alone).
   check_thermo.py temperature THERMO.csv --target T --tolerance 0.02
       mean temperature over the second half of the rows within tolerance of T.
   check_thermo.py same-mean A.csv B.csv --column potential_energy [--skip 0.25]
@@ -50,8 +52,9 @@ def drift(a):
 
 def agree(a):
     def upto(r):
-        return [x for x in r if (a.through_step is None or x["step"] <= a.through_step) and
+        kept = [x for x in r if (a.through_step is None or x["step"] <= a.through_step) and
                 (a.from_step is None or x["step"] >= a.from_step)]
+        return kept[:a.rows]
     ref = upto(rows(a.reference))
     cols = a.columns.split(",")
     status = 0
@@ -68,7 +71,8 @@ def agree(a):
                 if rel > worst:
                     worst, where = rel, (int(x["step"]), c)
         ok = worst <= a.rtol
-        print(f"{other}: worst relative difference {worst:.3e} at {where} (rtol {a.rtol:g}) {'ok' if ok else 'FAIL'}")
+        print(f"{other}: worst relative difference {worst:.3e} at {where} over {len(o)} rows (rtol {a.rtol:g}) "
+              f"{'ok' if ok else 'FAIL'}")
         status |= 0 if ok else 1
     return status
 
@@ -134,6 +138,7 @@ def main():
     g.add_argument("--rtol", type=float, required=True)
     g.add_argument("--through-step", type=float, default=None)
     g.add_argument("--from-step", type=float, default=None)
+    g.add_argument("--rows", type=int, default=None)
     t = sub.add_parser("temperature")
     t.add_argument("thermo")
     t.add_argument("--target", type=float, required=True)

@@ -128,6 +128,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "names = [\"big\", \"small\"]\n"
                                  "epsilon = [1.0, 0.5]\n"
                                  "sigma = [1.0, 0.88]\n"
+                                 "amplitude = [2.0, 3.0]\n"
                                  "fraction = [0.25, 0.75]\n"
                                  "[propagator]\n"
                                  "type = \"langevin\"\n"
@@ -145,6 +146,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "neighbor_list = \"full\"\n"
                                  "pairs = [{ species = [\"small\", \"big\"], epsilon = 1.5, sigma = 0.8, cutoff = 2.0 },\n"
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
+                                 "tail = true\n"
+                                 "amplitude_ramp = [0.5, 1.25]\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
                                  "gpu_aware_mpi = \"auto\"\n"
@@ -175,6 +178,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.species.epsilon, (std::vector<double>{1.0, 0.5}));
   EXPECT_EQ(c.species.sigma, (std::vector<double>{1.0, 0.88}));
   EXPECT_EQ(c.species.fraction, (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(c.species.amplitude, (std::vector<double>{2.0, 3.0}));  // unused by lj, but kept
   EXPECT_EQ(c.propagator.kind, PropagatorKind::Langevin);
   EXPECT_EQ(c.propagator.temperature, 0.75);
   EXPECT_EQ(c.propagator.damping, 2.0);
@@ -199,6 +203,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.interaction.pairs[1].epsilon, 0.25);
   EXPECT_EQ(c.interaction.pairs[1].sigma, 0.9);
   EXPECT_LT(c.interaction.pairs[1].cutoff, 0.0);  // not given: the global cutoff
+  EXPECT_TRUE(c.interaction.tail);
+  EXPECT_EQ(c.interaction.amplitude_ramp, (std::array<double, 2>{0.5, 1.25}));
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.decomposition.gpu_aware_mpi, GpuAwareMpi::Auto);
   EXPECT_EQ(c.run.steps, 0);
@@ -212,7 +218,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.output.trajectory_every, 10);
   EXPECT_EQ(c.output.trajectory_fields, (std::vector<std::string>{"velocity", "id"}));
   EXPECT_EQ(c.output.trajectory_deflate, 4);
-  EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 3);  // all but box, file and species.mass
+  // All but box, file, species.mass and interaction.kappa (yukawa only).
+  EXPECT_EQ(c.key_lines.size(), deck_keys().size() - 4);
 }
 
 TEST_F(DeckTest, DeckDefaultsOfSpeciesInteractionAndThermostatKeys) {
@@ -231,6 +238,9 @@ TEST_F(DeckTest, DeckDefaultsOfSpeciesInteractionAndThermostatKeys) {
   EXPECT_EQ(c.interaction.mixing, Mixing::LorentzBerthelot);
   EXPECT_EQ(c.interaction.rebuild_check_every, 1);
   EXPECT_TRUE(c.interaction.pairs.empty());
+  EXPECT_FALSE(c.interaction.tail);
+  EXPECT_EQ(c.interaction.amplitude_ramp, (std::array<double, 2>{1.0, 1.0}));
+  EXPECT_TRUE(c.species.amplitude.empty());  // no default amplitude
 
   // Several names: every per-species array defaults to one entry per name,
   // fractions to equal shares.
@@ -361,6 +371,104 @@ TEST_F(DeckTest, DeckRejectsMalformedPairElement) {
   EXPECT_EQ(neg.expected(), "a float > 0");
   const InputError scalar = fails(kPairs + "  1.5,\n]\n");
   EXPECT_EQ(scalar.problem(), "element 1 of key 'interaction.pairs' is a float");
+}
+
+// kTwoSpecies with verlet and an [interaction] from line 15 on.
+std::string with_interaction(const std::string& species_lines, const std::string& interaction_lines) {
+  return replace_all(kTwoSpecies, "type = \"brownian\"", "type = \"verlet\"") + species_lines +
+         "[interaction]\n" + interaction_lines;
+}
+
+TEST_F(DeckTest, DeckLoadsTheParametersOfEveryPotential) {
+  const Config morse = load_deck(write("morse.toml", with_interaction("", "type = \"morse\"\n"
+      "pairs = [{ species = [\"A\", \"A\"], d0 = 1.5, alpha = 3, r0 = 1.1, cutoff = 2.2 },\n"
+      "         { species = [\"B\", \"A\"], d0 = 1.0, alpha = 2.5, r0 = 1.2 },\n"
+      "         { species = [\"B\", \"B\"], d0 = 0.5, alpha = 2.0, r0 = 1.3 }]\n")));
+  EXPECT_EQ(morse.interaction.kind, InteractionKind::Morse);
+  ASSERT_EQ(morse.interaction.pairs.size(), 3u);
+  EXPECT_EQ(morse.interaction.pairs[0].d0, 1.5);
+  EXPECT_EQ(morse.interaction.pairs[0].alpha, 3.0);
+  EXPECT_EQ(morse.interaction.pairs[0].r0, 1.1);
+  EXPECT_EQ(morse.interaction.pairs[0].cutoff, 2.2);
+  EXPECT_EQ(morse.interaction.pairs[1].a, 0);
+  EXPECT_EQ(morse.interaction.pairs[1].b, 1);
+  EXPECT_EQ(morse.interaction.pairs[1].r0, 1.2);
+
+  const Config yukawa = load_deck(write("yukawa.toml", with_interaction("amplitude = [2.0, 8.0]\n",
+      "type = \"yukawa\"\nkappa = 1.5\npairs = [{ species = [\"A\", \"B\"], amplitude = 3.5 }]\n")));
+  EXPECT_EQ(yukawa.interaction.kind, InteractionKind::Yukawa);
+  EXPECT_EQ(yukawa.interaction.kappa, 1.5);
+  EXPECT_EQ(yukawa.species.amplitude, (std::vector<double>{2.0, 8.0}));
+  EXPECT_EQ(yukawa.interaction.pairs[0].amplitude, 3.5);
+
+  // Every pair explicit: no species.amplitude needed.
+  const Config soft = load_deck(write("soft.toml", with_interaction("", "type = \"soft\"\n"
+      "amplitude_ramp = [0, 1]\n"
+      "pairs = [{ species = [\"A\", \"A\"], amplitude = 20 }, { species = [\"A\", \"B\"], amplitude = 10 },\n"
+      "         { species = [\"B\", \"B\"], amplitude = 5, cutoff = 1.5 }]\n")));
+  EXPECT_EQ(soft.interaction.kind, InteractionKind::Soft);
+  EXPECT_EQ(soft.interaction.amplitude_ramp, (std::array<double, 2>{0.0, 1.0}));
+  EXPECT_EQ(soft.interaction.pairs[2].cutoff, 1.5);
+
+  const Config wca = load_deck(write("wca.toml", with_interaction("sigma = [1.0, 1.2]\n", "type = \"wca\"\n")));
+  EXPECT_EQ(wca.interaction.kind, InteractionKind::Wca);
+  EXPECT_TRUE(wca.interaction.shift);  // always
+
+  const Config tail = load_deck(write("tail.toml", with_interaction("", "type = \"lj\"\ntail = true\n")));
+  EXPECT_TRUE(tail.interaction.tail);
+}
+
+// Unknown potentials, missing parameters and parameters of the wrong sign or
+// of another potential: one error naming the key and its line.
+TEST_F(DeckTest, DeckRejectsBadPotentialParametersNamingTheKey) {
+  struct Case {
+    std::string species, interaction;
+    int line;
+    std::string problem;
+  };
+  const std::vector<Case> cases = {
+      {"", "type = \"yukowa\"\n", 16, "key 'interaction.type' is \"yukowa\"; did you mean \"yukawa\"?"},
+      {"amplitude = [1.0, 2.0]\n", "type = \"yukawa\"\n", 17, "missing required key 'interaction.kappa'"},
+      {"amplitude = [1.0, 2.0]\n", "type = \"yukawa\"\nkappa = -1.0\n", 18, "key 'interaction.kappa' is -1.0"},
+      {"amplitude = [1.0, -2.0]\n", "type = \"soft\"\n", 15, "element 2 of key 'species.amplitude' is -2.0"},
+      {"", "type = \"soft\"\n", 16,
+       "missing key 'species.amplitude': interaction.type = \"soft\" has no amplitude for the species pair (\"A\", "
+       "\"A\")"},
+      {"", "type = \"morse\"\npairs = [{ species = [\"A\", \"A\"], d0 = 1.0, r0 = 1.0 }]\n", 17,
+       "element 1 of key 'interaction.pairs' has no key 'alpha'"},
+      {"", "type = \"morse\"\npairs = [{ species = [\"A\", \"A\"], d0 = -1.0, alpha = 2, r0 = 1.0 }]\n", 17,
+       "key 'd0' of element 1 of key 'interaction.pairs' is -1.0"},
+      {"", "type = \"morse\"\npairs = [{ species = [\"A\", \"A\"], d0 = 1.0, alpha = 2, r0 = 1.0 },\n"
+       "{ species = [\"A\", \"B\"], d0 = 1.0, alpha = 2, r0 = 1.0 }]\n", 17,
+       "key 'interaction.pairs' has no element for the species pair (\"B\", \"B\"), and Morse parameters do not mix"},
+      {"", "type = \"morse\"\npairs = [{ species = [\"A\", \"A\"], epsilon = 1.0, sigma = 1.0 }]\n", 17,
+       "element 1 of key 'interaction.pairs' has key 'epsilon', which interaction.type = \"morse\" does not use"},
+      {"", "type = \"wca\"\ncutoff = 2.5\n", 17,
+       "key 'interaction.cutoff' is set, but interaction.type = \"wca\" is always cut at 2^(1/6) sigma_ij and "
+       "shifted to zero there"},
+      {"", "type = \"wca\"\nshift = false\n", 17,
+       "key 'interaction.shift' is set, but interaction.type = \"wca\" is always cut at 2^(1/6) sigma_ij and "
+       "shifted to zero there"},
+      {"", "type = \"wca\"\npairs = [{ species = [\"A\", \"B\"], epsilon = 1, sigma = 1, cutoff = 2 }]\n", 17,
+       "element 1 of key 'interaction.pairs' has key 'cutoff', which interaction.type = \"wca\" does not use"},
+      {"", "type = \"wca\"\ntail = true\n", 17,
+       "key 'interaction.tail' is true, but tail corrections are for interaction.type = \"lj\" only"},
+      {"", "type = \"lj\"\nkappa = 1.0\n", 17,
+       "key 'interaction.kappa' is set, but only interaction.type = \"yukawa\" uses it"},
+      {"", "type = \"lj\"\namplitude_ramp = [0.0, 0.5, 1.0]\n", 17,
+       "key 'interaction.amplitude_ramp' has 3 elements"},
+      {"", "type = \"lj\"\namplitude_ramp = [-0.5, 1.0]\n", 17,
+       "element 1 of key 'interaction.amplitude_ramp' is -0.5"},
+      {"", "amplitude_ramp = [0.5, 1.0]\n", 16,
+       "key 'interaction.amplitude_ramp' is set, but interaction.type is \"none\""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.interaction);
+    const InputError e = fails(with_interaction(c.species, c.interaction));
+    EXPECT_EQ(e.line(), c.line);
+    EXPECT_EQ(e.problem(), c.problem);
+    EXPECT_FALSE(e.expected().empty());
+  }
 }
 
 TEST_F(DeckTest, DeckAcceptsPairsAsArrayOfTables) {
@@ -825,7 +933,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 40u);
+  ASSERT_EQ(keys.size(), 44u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {

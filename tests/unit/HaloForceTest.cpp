@@ -1,18 +1,25 @@
 // The whole force path on 1-4 ranks: slab layout, ghosts (HaloExchange),
 // neighbour list, the pair kernel and the reverse communication of
 // reactions. Every owned particle's force, and the total energy and virial,
-// must equal an all-pairs minimum-image sum over the whole box.
+// must equal an all-pairs minimum-image sum over the whole box, for every
+// pair potential (tables made from a Config as the driver makes them, the
+// reference from the formulas written out here).
 #include <gtest/gtest.h>
 #include <mpi.h>
 
 #include <cmath>
+#include <cstdio>
+#include <functional>
+#include <string>
 #include <random>
 #include <vector>
 
 #include "decomposition/CommStats.hpp"
 #include "decomposition/HaloExchange.hpp"
 #include "decomposition/SlabLayout.hpp"
-#include "kernels/LennardJones.hpp"
+#include "kernels/PairForce.hpp"
+#include "kernels/potentials/LennardJones.hpp"
+#include "src/Interactions.hpp"
 #include "kernels/NeighborList.hpp"
 
 using namespace strata;
@@ -45,21 +52,21 @@ std::vector<Atom> random_atoms(int n, const std::array<double, 3>& L, unsigned s
   return atoms;
 }
 
-}  // namespace
+// The reference pair: false beyond the cutoff, else force / r and the
+// (shifted) energy.
+using ReferencePair = std::function<bool(int ta, int tb, double r2, double& fpair, double& energy)>;
 
-TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
+// The force path on this rank count, every slab axis the box allows, against
+// the all-pairs sum of `ref`.
+void expect_all_pairs_sums(const PairForce& force, const ReferencePair& ref) {
   int rank = 0, P = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
   SystemBox system;
   system.box = {12.0, 7.0, 6.5};  // slabs of 3 at 4 ranks, >= cutoff + skin
   const std::array<double, 3> L = system.box;
-  PairTable table{};
-  table.count = 2;
-  table.set(0, 0, 1.0, 1.0, 2.5, true);
-  table.set(0, 1, 1.5, 0.8, 2.0, true);
-  table.set(1, 1, 0.5, 0.88, 2.2, true);
-  const double cutoff = 2.5, skin = 0.3;
+  const double cutoff = force.max_cutoff(), skin = 0.3;
+  ASSERT_LE(cutoff, 2.7);
   const std::vector<Atom> atoms = random_atoms(260, L, 7);
 
   // Half lists (each pair once, reactions sent home) and full lists (each
@@ -97,7 +104,7 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
     NeighborList list;
     list.build(p.position, static_cast<int>(p.size), static_cast<int>(p.size + p.ghosts), box, cutoff + skin,
                halo.reaction(), full);
-    const PairSums local = compute_lj_forces(p, list, table, true);
+    const PairSums local = force.compute(p, list, true);
     halo.reverse_forces(p, stats);
     double sums[2] = {local.energy, local.virial}, total[2] = {0, 0};
     MPI_Allreduce(sums, total, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
@@ -105,6 +112,7 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
     // The all-pairs reference.
     std::vector<std::array<double, 3>> f_ref(atoms.size(), {0.0, 0.0, 0.0});
     double e_ref = 0, w_ref = 0;
+    int interacting = 0;
     for (std::size_t a = 0; a < atoms.size(); ++a)
       for (std::size_t b = a + 1; b < atoms.size(); ++b) {
         double dx[3], r2 = 0;
@@ -112,17 +120,21 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
           dx[d] = min_image(atoms[a].x[d] - atoms[b].x[d], L[d]);
           r2 += dx[d] * dx[d];
         }
-        const int ta = atoms[a].species, tb = atoms[b].species;
-        if (r2 >= table.cutsq[ta][tb]) continue;
-        const double r6 = 1.0 / (r2 * r2 * r2);
-        const double fpair = r6 * (table.lj1[ta][tb] * r6 - table.lj2[ta][tb]) / r2;
+        double fpair = 0, e = 0;
+        if (!ref(atoms[a].species, atoms[b].species, r2, fpair, e)) continue;
+        ++interacting;
         for (int d = 0; d < 3; ++d) {
           f_ref[a][d] += dx[d] * fpair;
           f_ref[b][d] -= dx[d] * fpair;
         }
-        e_ref += r6 * (table.lj3[ta][tb] * r6 - table.lj4[ta][tb]) - table.offset[ta][tb];
+        e_ref += e;
         w_ref += r2 * fpair;
       }
+    EXPECT_GT(interacting, 100);
+    if (rank == 0)
+      std::printf("%d ranks, slab axis %d: %d pairs; energy %.12g, relative difference %.1e; virial %.12g, %.1e\n",
+                  P, axis, interacting, e_ref, std::abs(total[0] - e_ref) / std::abs(e_ref), w_ref,
+                  std::abs(total[1] - w_ref) / std::abs(w_ref));
     EXPECT_NEAR(total[0], e_ref, 1e-10 * std::abs(e_ref));
     EXPECT_NEAR(total[1], w_ref, 1e-10 * std::abs(w_ref));
 
@@ -130,12 +142,127 @@ TEST(HaloForces, EveryForceEnergyAndVirialMatchAnAllPairsSum) {
     int checked = 0;
     for (std::size_t i = 0; i < mine.size(); ++i)
       for (int d = 0; d < 3; ++d) {
-        const double ref = f_ref[mine[i]][d];
-        EXPECT_NEAR(f(i, d), ref, 1e-10 * (1.0 + std::abs(ref))) << "atom " << mine[i] << " component " << d;
+        const double ref_f = f_ref[mine[i]][d];
+        EXPECT_NEAR(f(i, d), ref_f, 1e-10 * (1.0 + std::abs(ref_f))) << "atom " << mine[i] << " component " << d;
         ++checked;
       }
     int all = 0;
     MPI_Allreduce(&checked, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     EXPECT_EQ(all, 3 * static_cast<int>(atoms.size()));
   }
+}
+
+// Two species A, B with per-species parameters, as a deck would give them.
+Config two_species(InteractionKind kind) {
+  Config cfg;
+  cfg.interaction.kind = kind;
+  cfg.species.names = {"A", "B"};
+  cfg.species.mass = {1.0, 1.0};
+  cfg.species.epsilon = {1.0, 0.5};
+  cfg.species.sigma = {1.0, 0.88};
+  cfg.species.amplitude = {3.0, 5.0};
+  cfg.species.fraction = {0.5, 0.5};
+  cfg.interaction.cutoff = 2.5;
+  cfg.interaction.shift = true;
+  return cfg;
+}
+
+}  // namespace
+
+TEST(HaloForces, LennardJonesForcesEnergyAndVirialMatchAnAllPairsSum) {
+  PairTable<LennardJones> table{};
+  table.count = 2;
+  table.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, true);
+  table.set(0, 1, LennardJones::params(1.5, 0.8), 2.0, true);
+  table.set(1, 1, LennardJones::params(0.5, 0.88), 2.2, true);
+  const auto force = make_pair_force(table);
+  expect_all_pairs_sums(*force, [&](int ta, int tb, double r2, double& fpair, double& e) {
+    if (r2 >= table.cutsq[ta][tb]) return false;
+    const double r6 = 1.0 / (r2 * r2 * r2);
+    fpair = r6 * (table.coeff[ta][tb].lj1 * r6 - table.coeff[ta][tb].lj2) / r2;
+    e = r6 * (table.coeff[ta][tb].lj3 * r6 - table.coeff[ta][tb].lj4) - table.shift[ta][tb];
+    return true;
+  });
+}
+
+// 4 eps [(s/r)^12 - (s/r)^6] + eps below 2^(1/6) s, Lorentz-Berthelot mixed.
+TEST(HaloForces, WcaForcesEnergyAndVirialMatchAnAllPairsSum) {
+  const Config cfg = two_species(InteractionKind::Wca);
+  expect_all_pairs_sums(*make_pair_force(cfg), [](int ta, int tb, double r2, double& fpair, double& e) {
+    const double eps[2] = {1.0, 0.5}, sig[2] = {1.0, 0.88};
+    const double epsilon = std::sqrt(eps[ta] * eps[tb]), sigma = 0.5 * (sig[ta] + sig[tb]);
+    const double rc = std::pow(2.0, 1.0 / 6.0) * sigma;
+    if (r2 >= rc * rc) return false;
+    const double s6 = std::pow(sigma * sigma / r2, 3);
+    e = 4.0 * epsilon * (s6 * s6 - s6) + epsilon;
+    fpair = 24.0 * epsilon * (2.0 * s6 * s6 - s6) / r2;
+    return true;
+  });
+}
+
+// D0 [e^{-2a(r-r0)} - 2 e^{-a(r-r0)}], explicit per pair, shifted.
+TEST(HaloForces, MorseForcesEnergyAndVirialMatchAnAllPairsSum) {
+  Config cfg = two_species(InteractionKind::Morse);
+  const double d0[2][2] = {{1.0, 1.5}, {1.5, 0.5}}, alpha[2][2] = {{3.0, 2.5}, {2.5, 2.0}};
+  const double r0[2][2] = {{1.1, 1.0}, {1.0, 1.2}}, rc[2][2] = {{2.5, 2.0}, {2.0, 2.2}};
+  for (int a = 0; a < 2; ++a)
+    for (int b = a; b < 2; ++b) {
+      PairCoefficients c;
+      c.a = a;
+      c.b = b;
+      c.d0 = d0[a][b];
+      c.alpha = alpha[a][b];
+      c.r0 = r0[a][b];
+      c.cutoff = rc[a][b];
+      cfg.interaction.pairs.push_back(c);
+    }
+  expect_all_pairs_sums(*make_pair_force(cfg), [&](int ta, int tb, double r2, double& fpair, double& e) {
+    if (r2 >= rc[ta][tb] * rc[ta][tb]) return false;
+    const auto u = [&](double r) {
+      const double x = std::exp(-alpha[ta][tb] * (r - r0[ta][tb]));
+      return d0[ta][tb] * (x * x - 2.0 * x);
+    };
+    const double r = std::sqrt(r2), x = std::exp(-alpha[ta][tb] * (r - r0[ta][tb]));
+    e = u(r) - u(rc[ta][tb]);
+    fpair = 2.0 * alpha[ta][tb] * d0[ta][tb] * (x * x - x) / r;
+    return true;
+  });
+}
+
+// A e^{-kappa r} / r, A mixed geometrically, shifted.
+TEST(HaloForces, YukawaForcesEnergyAndVirialMatchAnAllPairsSum) {
+  Config cfg = two_species(InteractionKind::Yukawa);
+  cfg.interaction.kappa = 1.5;
+  expect_all_pairs_sums(*make_pair_force(cfg), [](int ta, int tb, double r2, double& fpair, double& e) {
+    if (r2 >= 2.5 * 2.5) return false;
+    const double amp[2] = {3.0, 5.0}, a = std::sqrt(amp[ta] * amp[tb]), kappa = 1.5;
+    const double r = std::sqrt(r2);
+    e = a * std::exp(-kappa * r) / r - a * std::exp(-kappa * 2.5) / 2.5;
+    fpair = a * std::exp(-kappa * r) * (kappa + 1.0 / r) / r2;
+    return true;
+  });
+}
+
+// A [1 + cos(pi r / rc)], A mixed geometrically except an explicit A-B pair
+// with its own cutoff, through the amplitude ramp at factor 0.3.
+TEST(HaloForces, RampedSoftForcesEnergyAndVirialMatchAnAllPairsSum) {
+  Config cfg = two_species(InteractionKind::Soft);
+  cfg.interaction.cutoff = 1.2;
+  PairCoefficients ab;
+  ab.a = 0;
+  ab.b = 1;
+  ab.amplitude = 7.0;
+  ab.cutoff = 1.0;
+  cfg.interaction.pairs.push_back(ab);
+  const auto force = make_pair_force(cfg);
+  force->set_energy_scale(0.3);
+  expect_all_pairs_sums(*force, [](int ta, int tb, double r2, double& fpair, double& e) {
+    const double amp[2] = {3.0, 5.0};
+    const double rc = ta != tb ? 1.0 : 1.2, a = 0.3 * (ta != tb ? 7.0 : std::sqrt(amp[ta] * amp[tb]));
+    if (r2 >= rc * rc) return false;
+    const double pi = 3.14159265358979323846, r = std::sqrt(r2);
+    e = a * (1.0 + std::cos(pi * r / rc));
+    fpair = a * pi / rc * std::sin(pi * r / rc) / r;
+    return true;
+  });
 }

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/LennardJones.hpp"
+#include "kernels/potentials/LennardJones.hpp"
 #include "kernels/NeighborList.hpp"
 #include "kernels/Random.hpp"
 #include "src/Interactions.hpp"
@@ -46,14 +46,14 @@ double lj_energy(double eps, double sigma, double r) {
 }  // namespace
 
 TEST(LennardJones, TwoParticleForceAndEnergyMatchTheAnalyticForm) {
-  PairTable t{};
+  PairTable<LennardJones> t{};
   t.count = 1;
-  t.set(0, 0, 1.5, 0.9, 2.5, true);
+  t.set(0, 0, LennardJones::params(1.5, 0.9), 2.5, true);
   for (double r : {0.85, 1.0, 1.3, 2.0, 2.49}) {
     Particles p = make_particles({{{1.0, 1.0, 1.0}}, {{1.0 + r * 0.6, 1.0 + r * 0.8, 1.0}}}, {0, 0}, 2);
     NeighborList list;
     list.build(p.position, 2, 2, box_of(0.0, 6.0), 2.8);
-    const PairSums sums = compute_lj_forces(p, list, t, true);
+    const PairSums sums = compute_pair_forces(p, list, t, true);
     auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
     const double fmag = lj_force(1.5, 0.9, r);
     EXPECT_NEAR(f(0, 0), -fmag * 0.6, 1e-10 * std::abs(fmag)) << r;
@@ -67,13 +67,13 @@ TEST(LennardJones, TwoParticleForceAndEnergyMatchTheAnalyticForm) {
 }
 
 TEST(LennardJones, PairsBeyondTheCutoffDoNothing) {
-  PairTable t{};
+  PairTable<LennardJones> t{};
   t.count = 1;
-  t.set(0, 0, 1.0, 1.0, 2.5, false);
+  t.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, false);
   Particles p = make_particles({{{1.0, 1.0, 1.0}}, {{3.6, 1.0, 1.0}}}, {0, 0}, 2);  // r = 2.6, inside the skin
   NeighborList list;
   list.build(p.position, 2, 2, box_of(0.0, 6.0), 2.8);
-  const PairSums sums = compute_lj_forces(p, list, t, true);
+  const PairSums sums = compute_pair_forces(p, list, t, true);
   auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
   EXPECT_EQ(list.pairs(), 1);
   EXPECT_EQ(f(0, 0), 0.0);
@@ -81,13 +81,13 @@ TEST(LennardJones, PairsBeyondTheCutoffDoNothing) {
 }
 
 TEST(LennardJones, GhostPairActsOnTheOwnedParticleOnlyAndCountsHalfTheEnergy) {
-  PairTable t{};
+  PairTable<LennardJones> t{};
   t.count = 1;
-  t.set(0, 0, 1.0, 1.0, 2.5, false);
+  t.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, false);
   Particles p = make_particles({{{1.0, 1.0, 1.0}}, {{2.2, 1.0, 1.0}}}, {0, 0}, 1);  // row 1 is a ghost
   NeighborList list;
   list.build(p.position, 1, 2, box_of(0.0, 6.0), 2.8);
-  const PairSums sums = compute_lj_forces(p, list, t, true);
+  const PairSums sums = compute_pair_forces(p, list, t, true);
   auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
   EXPECT_NEAR(f(0, 0), -lj_force(1.0, 1.0, 1.2), 1e-12);
   EXPECT_NEAR(sums.energy, 0.5 * lj_energy(1.0, 1.0, 1.2), 1e-12);
@@ -102,22 +102,22 @@ TEST(LennardJones, SpeciesPairsUseTheirOwnCoefficients) {
   cfg.species.epsilon = {1.0, 0.25};
   cfg.species.sigma = {1.0, 2.0};
   cfg.species.fraction = {0.5, 0.5};
-  PairTable mixed = make_pair_table(cfg);
+  const PairTable<LennardJones> mixed = lennard_jones_table(cfg);
   // Lorentz-Berthelot: eps_AB = sqrt(1 * 0.25) = 0.5, sigma_AB = 1.5.
-  EXPECT_DOUBLE_EQ(mixed.lj3[0][1], 4.0 * 0.5 * std::pow(1.5, 12));
-  EXPECT_DOUBLE_EQ(mixed.lj3[1][0], mixed.lj3[0][1]);
+  EXPECT_DOUBLE_EQ(mixed.coeff[0][1].lj3, 4.0 * 0.5 * std::pow(1.5, 12));
+  EXPECT_DOUBLE_EQ(mixed.coeff[1][0].lj3, mixed.coeff[0][1].lj3);
   cfg.interaction.mixing = Mixing::Geometric;
-  EXPECT_DOUBLE_EQ(make_pair_table(cfg).lj4[0][1], 4.0 * 0.5 * std::pow(std::sqrt(2.0), 6));
+  EXPECT_DOUBLE_EQ(lennard_jones_table(cfg).coeff[0][1].lj4, 4.0 * 0.5 * std::pow(std::sqrt(2.0), 6));
   cfg.interaction.pairs.push_back(PairCoefficients{0, 1, 1.5, 0.8, 2.0});
-  const PairTable explicit_pair = make_pair_table(cfg);
-  EXPECT_DOUBLE_EQ(explicit_pair.lj4[1][0], 4.0 * 1.5 * std::pow(0.8, 6));
+  const PairTable<LennardJones> explicit_pair = lennard_jones_table(cfg);
+  EXPECT_DOUBLE_EQ(explicit_pair.coeff[1][0].lj4, 4.0 * 1.5 * std::pow(0.8, 6));
   EXPECT_DOUBLE_EQ(explicit_pair.cutsq[0][1], 4.0);
   EXPECT_DOUBLE_EQ(explicit_pair.max_cutoff, 3.0);
   // The A-B pair at r = 1.0 is repulsive with the explicit sigma 0.8.
   Particles p = make_particles({{{1.0, 1.0, 1.0}}, {{2.0, 1.0, 1.0}}}, {0, 1}, 2);
   NeighborList list;
   list.build(p.position, 2, 2, box_of(0.0, 6.0), 3.3);
-  compute_lj_forces(p, list, explicit_pair, false);
+  compute_pair_forces(p, list, explicit_pair, false);
   auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
   EXPECT_NEAR(f(0, 0), -lj_force(1.5, 0.8, 1.0), 1e-10);
 }
@@ -170,9 +170,9 @@ TEST(LennardJones, PairAcrossTheRanksOwnPeriodicImageIsComputedOnceWithBothForce
   // Box [0, 10) periodic in x: particle 0 at x = 0.5 and particle 1 at 9.8
   // are 0.7 apart through the boundary. Rows 2 and 3 are their images
   // (reaction rows 1 and 0), as HaloExchange makes them for a single rank.
-  PairTable t{};
+  PairTable<LennardJones> t{};
   t.count = 1;
-  t.set(0, 0, 1.0, 1.0, 2.5, false);
+  t.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, false);
   Particles p = make_particles({{{0.5, 5.0, 5.0}}, {{9.8, 5.0, 5.0}}, {{-0.2, 5.0, 5.0}}, {{10.5, 5.0, 5.0}}},
                                {0, 0, 0, 0}, 2);
   NeighborList::Rows reaction("reaction", 4);
@@ -185,7 +185,7 @@ TEST(LennardJones, PairAcrossTheRanksOwnPeriodicImageIsComputedOnceWithBothForce
   NeighborList list;
   list.build(p.position, 2, 4, BinningBox{{-2.8, 0.0, 0.0}, {12.8, 10.0, 10.0}}, 2.8, reaction);
   EXPECT_EQ(list.pairs(), 1);  // (0, image of 1) only; (1, image of 0) is the same pair
-  const PairSums sums = compute_lj_forces(p, list, t, true);
+  const PairSums sums = compute_pair_forces(p, list, t, true);
   auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.force);
   EXPECT_NEAR(f(0, 0), lj_force(1.0, 1.0, 0.7), 1e-9);  // pushed to +x, away from the image at -0.2
   EXPECT_DOUBLE_EQ(f(1, 0), -f(0, 0));
