@@ -58,7 +58,7 @@ refuse() {
   exit 2
 }
 [ -f "$DECK" ] || refuse "deck '$DECK' not found in $PWD (expected DECK=path to the deck, absolute or relative to the directory sbatch was run from)"
-[ -x "$STRATA" ] || refuse "no strata binary at '$STRATA' (expected STRATA=path to the binary, or build/strata under $PWD)"
+command -v "$STRATA" >/dev/null || refuse "no strata binary at '$STRATA' (expected STRATA=path to the binary or its name on PATH, or build/strata under $PWD)"
 for a in "$@"; do
   case "$a" in
     --output | --output=* | --restart | --restart=* | --overwrite)
@@ -135,7 +135,8 @@ if [ "$status" -eq 2 ]; then
 fi
 if [ "$status" -eq 0 ] && [ ! -e "$OUT/final.h5" ] && [ -n "${SLURM_JOB_ID:-}" ]; then
   # A SIGTERM with no warning is the time limit only if SLURM says so;
-  # otherwise someone cancelled the job, and it must stay cancelled.
+  # otherwise it is scancel, and a cancelled job must stay cancelled, or a
+  # preemption, which SLURM requeues itself where the site wants that.
   reason=""
   [ "$warned" = 1 ] || [ "$terminated" = 0 ] ||
     reason=$(scontrol show job -o "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/.* Reason=\([^ ]*\).*/\1/p')
@@ -144,7 +145,8 @@ if [ "$status" -eq 0 ] && [ ! -e "$OUT/final.h5" ] && [ -n "${SLURM_JOB_ID:-}" ]
     scontrol requeue "$SLURM_JOB_ID" ||
       echo "slurm.sh: could not requeue job $SLURM_JOB_ID; submit the same job again to continue from the last checkpoint"
   else
-    echo "slurm.sh: job $SLURM_JOB_ID was cancelled; not requeued. Submit the same job again to continue from the last checkpoint"
+    echo "slurm.sh: job $SLURM_JOB_ID was stopped before its time limit (scancel or a preemption); this script does not" \
+      "requeue it. Submit the same job again to continue from the last checkpoint"
   fi
 fi
 exit "$status"

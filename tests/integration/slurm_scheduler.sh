@@ -237,7 +237,7 @@ done
 scancel "$a"
 wait_gone "$a" 60
 [ "$(job_field "$a" JobState)" = CANCELLED ] || { cat "$log_a"; fail "job $a came back after scancel"; }
-grep -q "slurm.sh: job $a was cancelled; not requeued" "$log_a" || { cat "$log_a"; fail "no clear line after scancel"; }
+grep -q "slurm.sh: job $a was stopped before its time limit (scancel or a preemption); this script does not requeue it" "$log_a" || { cat "$log_a"; fail "no clear line after scancel"; }
 k_cancel=$(stops_a | sed -n 2p)
 [ -n "$k_cancel" ] && [ "$k_cancel" -gt "$k_a" ] || { cat "$log_a"; fail "job $a did not stop with a checkpoint at scancel"; }
 ! grep -q "slurm.sh: wall-time warning" "$log_a" || { cat "$log_a"; fail "job $a was warned; this part needs no warning"; }
