@@ -50,9 +50,30 @@ stop_slurm() {
   local pid
   for pid in $ref_pid "${daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in $ref_pid "${daemons[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # A job that would not end (a script that requeues itself after scancel)
+  # outlives slurmd. Its processes carry this run's mark, except slurmstepd,
+  # which writes over its environment but keeps slurmd's log open: end
+  # whatever has either.
+  local fd
+  for pid in /proc/[0-9]*; do
+    pid=${pid#/proc/}
+    [ "$pid" != $$ ] && [ "$pid" != "$BASHPID" ] || continue
+    if grep -qzxF "STRATA_SLURM_TEST_RUN=$WORK" "/proc/$pid/environ" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      continue
+    fi
+    for fd in /proc/"$pid"/fd/*; do
+      case "$(readlink "$fd" 2>/dev/null)" in
+        "$WORK"/*) kill -KILL "$pid" 2>/dev/null || true; break ;;
+      esac
+    done
+  done
   rm -rf "$WORK"
 }
 trap stop_slurm EXIT
+# Every process of this test's cluster inherits this mark: the daemons, and
+# the jobs (sbatch hands them the submitting environment).
+export STRATA_SLURM_TEST_RUN=$WORK
 
 # Free ports, and job ids of its own: another run of this test may have a
 # cluster of its own at the same time.
