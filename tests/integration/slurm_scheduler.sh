@@ -89,8 +89,9 @@ FIRST_JOB=$((1000 + RANDOM * 1000))
 # Times shortened for the test: the controller checks time limits and
 # warnings only every 30 s, whatever the configuration, but the rest can be
 # quick. A requeued job may start again only after its credential expires
-# (cred_expire, 20 minutes by default; 5 s here); the scheduler runs every
-# 2 s (sched_interval) so it starts the job right after.
+# (cred_expire, 20 minutes by default; 15 s here, so a requeued job starts
+# about 20 s after its warning and runs about 10 s to the next one); the
+# scheduler runs every 2 s (sched_interval) so it starts the job right after.
 cat >"$SL/slurm.conf" <<CONF
 ClusterName=strata
 SlurmctldHost=$(hostname -s)(127.0.0.1)
@@ -100,7 +101,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$SL/munge/socket,cred_expire=5
+AuthInfo=socket=$SL/munge/socket,cred_expire=15
 StateSaveLocation=$SL/ctld
 SlurmdSpoolDir=$SL/spool
 SlurmctldPidFile=$SL/slurmctld.pid
@@ -268,11 +269,12 @@ echo "scancel: resumed from step $k_a, stopped with a checkpoint at step $k_canc
 
 # -- Warnings on 2 ranks, to the end. ----------------------------------------
 # --signal=B:USR1@25 with a one-minute limit: warned at the first look 5 s
-# or more after the start. The job starts 15 s after a look, so it is warned
-# about 15 s in; each requeued start comes about 10 s after a warning, so it
-# is warned about 20 s in.
+# or more after the start. The job starts 20 s after a look, so it is warned
+# about 10 s in; each requeued start comes about 20 s after a warning, so it
+# is warned about 10 s in. Short starts keep the steps that the
+# uninterrupted run must repeat few.
 t_b=$SECONDS
-sleep_to_phase 14
+sleep_to_phase 19
 b=$(submit 2 --time=1 --signal=B:USR1@25 -- --set output.thermo_every=500)
 log_b=$WORK/strata-$b.log
 requeues_b() {
@@ -285,7 +287,7 @@ until [ "$(requeues_b)" -ge 2 ]; do
   [ -n "$(squeue -h -j "$b")" ] && [ "$SECONDS" -lt "$deadline" ] || { cat "$log_b"; fail "job $b was not requeued twice"; }
   sleep 0.5
 done
-# Requeued twice: the next start (5 s or more away) ends the run a little
+# Requeued twice: the next start (15 s or more away) ends the run a little
 # beyond the last checkpoint. The deck is replaced whole, never half-written.
 k_b=$(sed -n 's/^strata: stopped by SIGUSR1 at step \([0-9]*\) of .*/\1/p' "$log_b" | tail -n 1)
 last=$(((k_b / 500 + 2) * 500))
