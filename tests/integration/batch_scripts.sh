@@ -137,6 +137,12 @@ pid=$!
 wait_for_progress "$WORK/early" "$pid"
 kill -KILL -- -"$pid"
 wait "$pid" || true
+# Open MPI gives each rank a process group of its own, so the ranks outlive
+# that kill by the seconds they take to notice mpirun is gone, and write on
+# meanwhile: end them (ours: their command line names this test's
+# directory) before looking at what the run left.
+for rank in $(pgrep -f -- "--output $WORK/early" || true); do kill -KILL "$rank" 2>/dev/null || true; done
+while pgrep -f -- "--output $WORK/early" >/dev/null; do sleep 0.1; done
 ! compgen -G "$WORK/early/checkpoints/checkpoint-*.h5" >/dev/null || fail "the early kill came after a checkpoint"
 # That start belongs to this deck's run: slurm.sh does not start another
 # deck's run over it, and leaves it as it was.
