@@ -9,9 +9,13 @@ cd "$(dirname "$0")/.."
 # paraview and python3-paraview give pvbatch, which the test
 # io.paraview_reads_trajectory_xmf runs (skipped without it): 140 MB to
 # download, 800 MB installed, about 90 s to install on 2 busy cores.
+# slurmctld, slurmd, slurm-client and munge: the test suite starts a private
+# single-node SLURM from a scratch directory (tests/integration/
+# slurm_scheduler.sh); it needs no system configuration or service of theirs.
 PACKAGES=(build-essential cmake libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libtrilinos-kokkos-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev python3 python3-h5py python3-numpy
-  python3-matplotlib python3-scipy python3-mdanalysis shellcheck paraview python3-paraview)
+  python3-matplotlib python3-scipy python3-mdanalysis shellcheck paraview python3-paraview
+  slurmctld slurmd slurm-client munge)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
