@@ -213,7 +213,7 @@ done
 grep -qF "slurm.sh: error: deck '$WORK/missing.toml' not found" "$WORK/strata-$missing.log" ||
   { cat "$WORK/strata-$missing.log"; fail "no clear line for a missing deck"; }
 [ ! -e "$WORK/missing" ] || fail "a job with a missing deck made its output directory"
-grep -q "strata: error: .*was written with seed 9" "$WORK/strata-$foreign.log" &&
+grep -q "strata: error: .*run.seed is 8 but .* was written with 9" "$WORK/strata-$foreign.log" &&
   grep -q "slurm.sh: error: could not resume .*another run's results" "$WORK/strata-$foreign.log" ||
   { cat "$WORK/strata-$foreign.log"; fail "no clear line for an output directory of another run"; }
 snapshot "$WORK/other" | cmp -s - "$WORK/other.before" || fail "the other run's output directory was changed"
@@ -303,7 +303,7 @@ grep -q "particles, 2 ranks" "$log_b" || { cat "$log_b"; fail "job $b did not ru
 ! grep -q "SIGTERM with no wall-time warning" "$log_b" || { cat "$log_b"; fail "job $b ran into its time limit"; }
 warnings=$(grep -c "slurm.sh: wall-time warning" "$log_b" || true)
 stops=$(sed -n 's/^strata: stopped by SIGUSR1 at step \([0-9]*\) of .*checkpoint written.*/\1/p' "$log_b" | paste -sd ' ')
-starts=$(sed -n 's/^strata: continuing from .*checkpoint-0*\([0-9][0-9]*\)\.h5 (step [0-9]*)$/\1/p' "$log_b" | paste -sd ' ')
+starts=$(sed -n 's/^strata: continuing from .*checkpoint-0*\([0-9][0-9]*\)\.h5 (step [0-9]*, exactly)$/\1/p' "$log_b" | paste -sd ' ')
 restarts=$(job_field "$b" Restarts)
 echo "job $b: $warnings warnings; stops at steps $stops; starts from steps $starts; $restarts restarts; ends at step $last"
 [ "$warnings" -ge 2 ] || { cat "$log_b"; fail "job $b was warned $warnings times, expected 2 or more"; }
