@@ -7,6 +7,7 @@
 #include "io/H5mdReader.hpp"
 #include "kernels/InitialState.hpp"
 #include "core/InputError.hpp"
+#include "src/Dynamics.hpp"
 
 namespace strata {
 
@@ -32,7 +33,7 @@ Composition composition_of(const SpeciesConfig& species) {
 namespace {
 
 bool needs_force(const Config& cfg) {
-  return cfg.interaction.kind != InteractionKind::None || cfg.propagator.kind == PropagatorKind::Verlet ||
+  return has_forces(cfg) || cfg.propagator.kind == PropagatorKind::Verlet ||
          cfg.propagator.kind == PropagatorKind::Langevin;
 }
 

@@ -102,7 +102,7 @@ class Simulation {
   void output(std::int64_t step);
 
   void set_up_forces();
-  void set_up_pair_force();
+  void set_up_pair_force();  // and the halo, and the walls and field
   void restore_build_state(const ResumeRows& rows);
   void record_build_positions();
   bool thermo_due(std::int64_t step) const;
@@ -118,7 +118,8 @@ class Simulation {
   RunMonitor& monitor_;
   bool restarted_ = false;
   int rank_ = 0, ranks_ = 1;
-  bool forces_ = false;
+  bool forces_ = false;  // forces of any kind: pairs, walls, a body force
+  bool pairs_ = false;   // a pair potential: ghosts, neighbour lists, the pair kernel
   SlabLayout layout_;
   BoxGeometry geom_;
   MassTable masses_;
@@ -136,6 +137,7 @@ class Simulation {
 
   // Runs under forces (and integrators that do not wrap every step).
   std::unique_ptr<PairForce> pair_;
+  ExternalField external_;     // [walls] and [field], added after the pair forces
   PairTail tail_;              // interaction.tail: added to the pair sums in thermo
   double energy_scale_ = 1.0;  // interaction.amplitude_ramp at the last force step
   std::unique_ptr<HaloExchange> halo_;
@@ -157,6 +159,7 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
       rank_(comm_rank(comm)),
       ranks_(comm_size(comm)),
       forces_(has_forces(cfg)),
+      pairs_(has_pair_forces(cfg)),
       layout_(initial_layout(comm, cfg, restart)),
       migration_(comm, layout_, options.gpu_aware_mpi),
       thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), ThermoRow::columns(), rank_ == 0,
@@ -244,14 +247,14 @@ void Simulation::migrate(const StepMotion& moved) {
 }
 
 void Simulation::build_ghosts_and_list() {
-  if (forces_) {
+  if (pairs_) {
     PhaseTimer t(times_.comm);
     halo_->build(particles_, stats_);
   }
   if (integrator_->wraps()) return;
   PhaseTimer t(times_.neighbor);
   record_build_positions();
-  if (!forces_) return;
+  if (!pairs_) return;
   const int axis = layout_.axis();
   const double w = halo_->width();
   BinningBox box{};
@@ -267,7 +270,7 @@ void Simulation::build_ghosts_and_list() {
 }
 
 void Simulation::update_ghosts() {
-  if (!forces_) return;
+  if (!pairs_) return;
   PhaseTimer t(times_.comm);
   halo_->update(particles_, stats_);
 }
@@ -275,19 +278,32 @@ void Simulation::update_ghosts() {
 void Simulation::compute_forces(std::int64_t step, bool with_sums) {
   if (!forces_) return;
   PhaseTimer t(times_.force);
-  energy_scale_ = amplitude_factor(cfg_, step);  // interaction.amplitude_ramp (1 without)
-  pair_->set_energy_scale(energy_scale_);
-  pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
+  if (pairs_) {
+    energy_scale_ = amplitude_factor(cfg_, step);  // interaction.amplitude_ramp (1 without)
+    pair_->set_energy_scale(energy_scale_);
+    pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
+  } else {
+    using Range = std::pair<std::size_t, std::size_t>;
+    Kokkos::deep_copy(Kokkos::subview(particles_.force, Range(0, particles_.size), Kokkos::ALL), 0.0);
+    pair_sums_ = PairSums{};
+  }
+  const PairSums external = add_external_forces(particles_, external_, with_sums);
+  pair_sums_.energy += external.energy;
+  pair_sums_.virial += external.virial;
 }
 
 void Simulation::set_up_pair_force() {
+  external_ = external_field(cfg_);
+  if (!pairs_) return;
   pair_ = make_pair_force(cfg_);
   tail_ = pair_tail(cfg_, global_species_counts(comm_, particles_));
+  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
+                                         options_.gpu_aware_mpi, !full_lists_);
 }
 
 // Reactions the pair kernel put on copies of other ranks' particles go home.
 void Simulation::reverse_forces() {
-  if (!forces_) return;
+  if (!pairs_) return;
   PhaseTimer t(times_.comm);
   halo_->reverse_forces(particles_, stats_);
 }
@@ -321,8 +337,6 @@ void Simulation::record_build_positions() {
 // next are then those the uninterrupted run computed at this step.
 void Simulation::restore_build_state(const ResumeRows& rows) {
   set_up_pair_force();
-  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
-                                         options_.gpu_aware_mpi, !full_lists_);
   using Range = std::pair<std::size_t, std::size_t>;
   const Range owned(0, particles_.size);
   auto position = Kokkos::subview(particles_.position, owned, Kokkos::ALL);
@@ -339,11 +353,7 @@ void Simulation::restore_build_state(const ResumeRows& rows) {
 // The state of step first_step_ complete: ghosts, list and forces.
 void Simulation::set_up_forces() {
   if (!resumed_exactly_) {
-    if (forces_) {
-      set_up_pair_force();
-      halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
-                                             options_.gpu_aware_mpi, !full_lists_);
-    }
+    if (forces_) set_up_pair_force();
     migrate(StepMotion{});
     build_ghosts_and_list();
   }
@@ -456,8 +466,9 @@ bool Simulation::run() {
                              "would use the machine better)",
                              layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
   set_up_forces();
-  runlog::say(fmt::format("strata: {}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
-                          forces_ ? " with " : "", forces_ ? interaction_label(cfg_.interaction.kind) : "",
+  runlog::say(fmt::format("strata: {}{}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
+                          pairs_ ? " with " : "", pairs_ ? interaction_label(cfg_.interaction.kind) : "",
+                          fmt::format("{}{}", cfg_.walls.any() ? ", walls" : "", cfg_.field.any() ? ", a body force" : ""),
                           cfg_.particles.count, ranks_,
                           ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
   if (restarted_)
