@@ -4,6 +4,7 @@
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -24,6 +25,7 @@
 #include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/PairForce.hpp"
+#include "src/BlowUp.hpp"
 #include "src/Dynamics.hpp"
 #include "src/FaultInjection.hpp"
 #include "src/InitialConditions.hpp"
@@ -103,6 +105,7 @@ class Simulation {
 
   void set_up_forces();
   void set_up_pair_force();  // and the halo, and the walls and field
+  double moved_limit() const;
   void restore_build_state(const ResumeRows& rows);
   void record_build_positions();
   bool thermo_due(std::int64_t step) const;
@@ -220,14 +223,21 @@ StepMotion Simulation::integrate_first(std::int64_t step) {
 // Free particles and runs without forces exchange every step; under forces
 // the lists are rebuilt when some particle moved more than half the skin
 // since the last build (checked every interaction.rebuild_check_every
-// steps; one MPI_Allreduce of a flag, so every rank decides alike).
+// steps; one MPI_Allreduce of a flag, so every rank decides alike). The
+// same flag carries the blow-up check: a particle that moved farther than
+// the halo width since the build (the list and ghosts can no longer hold
+// its partners), or a non-finite position (the integrators report it as an
+// infinite displacement), stops the run.
 bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
   if (!forces_) return true;
   if (step % cfg_.interaction.rebuild_check_every != 0) return false;
-  PhaseTimer t(times_.comm);
-  const double half_skin = 0.5 * cfg_.interaction.skin;
-  int local = moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+  const double half_skin = 0.5 * cfg_.interaction.skin, halo = moved_limit();
+  int local = !(moved.max_moved_sq <= halo * halo) ? 2 : moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
+  {
+    PhaseTimer t(times_.comm);
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+  }
+  if (any == 2) stop_blown_up(comm_, step, particles_, build_position_, halo, "");
   return any != 0;
 }
 
@@ -291,6 +301,11 @@ void Simulation::compute_forces(std::int64_t step, bool with_sums) {
   pair_sums_.energy += external.energy;
   pair_sums_.virial += external.virial;
 }
+
+// How far a particle may move between list builds: the halo width (beyond
+// it the ghosts and the list miss its partners). Without pairs there is no
+// halo; only a non-finite position stops the run.
+double Simulation::moved_limit() const { return pairs_ ? halo_->width() : 1e150; }
 
 void Simulation::set_up_pair_force() {
   external_ = external_field(cfg_);
@@ -385,6 +400,10 @@ void Simulation::record(std::int64_t step) {
   const PairSums tail{energy_scale_ * tail_.energy, energy_scale_ * tail_.virial};
   const ThermoRow t = measure_thermo(comm_, step, static_cast<double>(step) * cfg_.run.timestep, particles_, masses_,
                                      cfg_.system, pairs, tail, cfg_.particles.count);
+  if (!all_finite({t.kinetic_energy, t.potential_energy, t.pressure}))
+    stop_blown_up(comm_, step, particles_, build_position_, moved_limit(),
+                  fmt::format("thermo: kinetic energy {}, potential energy {}, pressure {}", t.kinetic_energy,
+                              t.potential_energy, t.pressure));
   if (row) {
     thermo_.write_row(t.values());
     monitor_.thermo(t, MPI_Wtime());
