@@ -115,6 +115,16 @@ struct FieldConfig {
   }
 };
 
+// [minimize]: FIRE before the dynamics (src/Minimize.hpp), LAMMPS'
+// `minimize etol ftol maxiter` with min_style fire and its defaults.
+struct MinimizeConfig {
+  bool on = false;              // a [minimize] section was given
+  double etol = 0.0;            // relative change of the energy per particle between steps
+  double ftol = 0.0;            // 2-norm of the global force vector (epsilon/sigma)
+  std::int64_t max_steps = 0;   // FIRE iterations at most
+  double dmax = 0.1;            // largest move of a particle along an axis in one iteration (sigma)
+};
+
 // Whether messages go to MPI as device pointers (decomposition/DeviceMpi.hpp):
 // off = staged through host memory; auto = device pointers when the MPI
 // library reads device memory; on = device pointers or an input error.
@@ -153,6 +163,7 @@ struct Config {
   InteractionConfig interaction;
   WallsConfig walls;
   FieldConfig field;
+  MinimizeConfig minimize;
   DecompositionConfig decomposition;
   RunConfig run;
   OutputConfig output;

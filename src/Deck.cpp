@@ -211,6 +211,17 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) { c.field.gravity = v.f3; }},
       {"field.force", Kind::Floats, Need::Special, "", "epsilon/sigma", kAny, {},
        "constant force on each particle of each species, 3 numbers per species", nullptr},
+      {"minimize.etol", Kind::Float, Need::Special, "", "", kGe0, {},
+       "FIRE stops when the energy per particle changes by less than etol (relative) in one step",
+       [](Config& c, const Value& v) { c.minimize.etol = v.f; }},
+      {"minimize.ftol", Kind::Float, Need::Special, "", "epsilon/sigma", kGe0, {},
+       "FIRE stops when the 2-norm of the global force vector is below ftol",
+       [](Config& c, const Value& v) { c.minimize.ftol = v.f; }},
+      {"minimize.max_steps", Kind::Int, Need::Special, "", "", kGe1, {}, "FIRE iterations at most",
+       [](Config& c, const Value& v) { c.minimize.max_steps = v.i; }},
+      {"minimize.dmax", Kind::Float, Need::Optional, "0.1", "sigma", kGt0, {},
+       "largest move of a particle along an axis in one FIRE iteration",
+       [](Config& c, const Value& v) { c.minimize.dmax = v.f; }},
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
@@ -989,6 +1000,26 @@ void check_interaction(Config& cfg, const std::map<std::string, Given>& given) {
     }
 }
 
+// [minimize]: any of its keys turns it on; then etol, ftol and max_steps
+// are required (as LAMMPS' minimize command requires them), and there must
+// be forces to minimize.
+void check_minimize(Config& cfg, const std::map<std::string, Given>& given) {
+  const char* keys[] = {"minimize.etol", "minimize.ftol", "minimize.max_steps", "minimize.dmax"};
+  const char* first = nullptr;
+  for (const char* key : keys)
+    if (given.count(key) && (!first || given.at(key).origin.line < given.at(first).origin.line)) first = key;
+  cfg.minimize.on = first != nullptr;
+  if (!first) return;
+  const Origin& at = given.at(first).origin;
+  for (const char* key : {"minimize.etol", "minimize.ftol", "minimize.max_steps"})
+    if (!given.count(key))
+      fail(at, at.line, std::string("missing required key '") + key + "'",
+           expect_long(spec_of(key)) + ", required in [minimize]");
+  if (cfg.interaction.kind == InteractionKind::None && !cfg.walls.any() && !cfg.field.any())
+    fail(at, at.line, std::string("key '") + first + "' is set, but there are no forces to minimize",
+         "[minimize] with an interaction.type other than \"none\", walls or a field");
+}
+
 // Rules that involve more than one key.
 // [walls]: faces on non-periodic axes only, parameters only with faces and
 // only those walls.type uses. [field]: field.force has 3 numbers per species.
@@ -1032,6 +1063,7 @@ void check_walls_and_field(Config& cfg, const std::map<std::string, Given>& give
                std::to_string(cfg.species.names.size()) + " species, in species.names order)");
     cfg.field.force = g.value.fs;
   }
+  check_minimize(cfg, given);
   if ((cfg.walls.any() || cfg.field.any()) && cfg.propagator.kind == PropagatorKind::Ballistic)
     fail(at("propagator.type"), at("propagator.type").line,
          "key 'propagator.type' is \"ballistic\", which ignores the forces of [walls] and [field]; use \"verlet\"",

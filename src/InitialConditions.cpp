@@ -126,6 +126,8 @@ void initialize_velocities(MPI_Comm comm, const Config& cfg, Particles& p) {
 
 }  // namespace
 
+void draw_initial_velocities(MPI_Comm comm, const Config& cfg, Particles& p) { initialize_velocities(comm, cfg, p); }
+
 Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);

@@ -21,6 +21,7 @@
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/Capacity.hpp"
+#include "kernels/Fire.hpp"
 #include "kernels/Integrator.hpp"
 #include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
@@ -30,6 +31,7 @@
 #include "src/FaultInjection.hpp"
 #include "src/InitialConditions.hpp"
 #include "src/Interactions.hpp"
+#include "src/Minimize.hpp"
 #include "src/RunSummary.hpp"
 #include "src/StopPolicy.hpp"
 #include "src/StopSignals.hpp"
@@ -104,6 +106,8 @@ class Simulation {
   void output(std::int64_t step);
 
   void set_up_forces();
+  void minimize();
+  double potential_energy_per_particle();
   void set_up_pair_force();  // and the halo, and the walls and field
   double moved_limit() const;
   void restore_build_state(const ResumeRows& rows);
@@ -376,6 +380,55 @@ void Simulation::set_up_forces() {
   reverse_forces();
 }
 
+// [minimize]: FIRE from the state set_up_forces() left, each of its steps
+// on the same phases as a dynamics step (rebuild check, migration, ghosts,
+// lists, forces); then the dynamics start from the minimum as from a new
+// initial state: positions folded into the box, unwrapped starts (MSD)
+// reset, velocities drawn at particles.temperature as for a generated
+// placement (FIRE's own are discarded), step first_step_ complete.
+void Simulation::minimize() {
+  // Minimization is set-up: the summary's phases, message counts and list
+  // builds describe the step loop only.
+  const PhaseTimes times = times_;
+  const CommStats stats = stats_;
+  const long long builds = list_builds_;
+  const double t0 = MPI_Wtime();
+  minimize_fire(
+      comm_, cfg_.minimize, cfg_.run.timestep, potential_energy_per_particle(), particles_, masses_, geom_,
+      build_position_,
+      [this](std::int64_t iteration, const StepMotion& moved) {
+        if (rebuild_due(iteration, moved)) {
+          migrate(moved);
+          build_ghosts_and_list();
+        } else {
+          update_ghosts();
+        }
+        compute_forces(first_step_, true);
+        reverse_forces();
+        return potential_energy_per_particle();
+      },
+      cfg_.output.thermo_every);
+  migrate(StepMotion{});
+  start_trajectories_here(particles_);
+  build_ghosts_and_list();
+  compute_forces(first_step_, true);
+  reverse_forces();
+  draw_initial_velocities(comm_, cfg_, particles_);
+  Kokkos::fence();
+  times_ = times;
+  stats_ = stats;
+  list_builds_ = builds;
+  runlog::say(fmt::format("strata: minimization took {:.4g} s", MPI_Wtime() - t0));
+}
+
+// Collective: the potential energy (pairs, walls, field, tail) per
+// particle of the last force computation with sums.
+double Simulation::potential_energy_per_particle() {
+  double local = pair_sums_.energy, global = 0.0;
+  MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  return (global + energy_scale_ * tail_.energy) / static_cast<double>(cfg_.particles.count);
+}
+
 // --- Output ------------------------------------------------------------------
 
 // Thermo rows (and the log line) at the thermo cadence and the last step;
@@ -493,6 +546,8 @@ bool Simulation::run() {
   if (restarted_)
     runlog::say(fmt::format("strata: continuing from {} (step {}{})", options_.restart_path, first_step_,
                             resumed_exactly_ || !forces_ ? ", exactly" : "; lists rebuilt on a new layout"));
+  else if (cfg_.minimize.on)
+    minimize();  // a resumed run continues from the dynamics: never again
   times_.setup = MPI_Wtime() - t_start_;
   const double t_loop = MPI_Wtime();
   monitor_.loop_started(t_loop);

@@ -157,6 +157,11 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "[field]\n"
                                  "gravity = [0.0, 0.0, -0.5]\n"
                                  "force = [0.125, 0.0, 0.0, 0.0, 0.25, 0.0]\n"
+                                 "[minimize]\n"
+                                 "etol = 1e-6\n"
+                                 "ftol = 0.5\n"
+                                 "max_steps = 300\n"
+                                 "dmax = 0.05\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
                                  "gpu_aware_mpi = \"auto\"\n"
@@ -224,6 +229,11 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.walls.cutoff, 2.0);
   EXPECT_EQ(c.field.gravity, (std::array<double, 3>{0.0, 0.0, -0.5}));
   EXPECT_EQ(c.field.force, (std::vector<double>{0.125, 0.0, 0.0, 0.0, 0.25, 0.0}));
+  EXPECT_TRUE(c.minimize.on);
+  EXPECT_EQ(c.minimize.etol, 1e-6);
+  EXPECT_EQ(c.minimize.ftol, 0.5);
+  EXPECT_EQ(c.minimize.max_steps, 300);
+  EXPECT_EQ(c.minimize.dmax, 0.05);
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.decomposition.gpu_aware_mpi, GpuAwareMpi::Auto);
   EXPECT_EQ(c.run.steps, 0);
@@ -952,7 +962,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 51u);
+  ASSERT_EQ(keys.size(), 55u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {
