@@ -10,6 +10,8 @@
 // each rebuild. Reflecting walls act every step (they never shift by L).
 #include <Kokkos_Core.hpp>
 
+#include <cmath>
+
 #include "kernels/Boundary.hpp"
 #include "kernels/Math.hpp"
 #include "kernels/Particles.hpp"
@@ -42,8 +44,11 @@ KOKKOS_INLINE_FUNCTION void finish_move(const BoxGeometry& g, const Vec3View& po
     position(i, d) = x[d];
     velocity(i, d) = v[d];
   }
+  // A non-finite position (from a non-finite force or velocity) counts as
+  // an infinite displacement: the loop's displacement check then stops the
+  // run at this step (a NaN would be lost in the maximum).
   const double s = moved_sq(build, i, x);
-  if (s > max_sq) max_sq = s;
+  if (!(s <= max_sq)) max_sq = s == s ? s : HUGE_VAL;
 }
 
 // Velocity-Verlet first half: v += dt/2 f/m; x += dt v. Reduces the largest

@@ -84,6 +84,47 @@ struct InteractionConfig {
   NeighborListKind neighbor_list = NeighborListKind::Auto;
 };
 
+// Walls on faces of non-periodic axes (kernels/ExternalForces.hpp has the
+// formulas): one type and one set of parameters for every face listed.
+enum class WallType { LennardJones93, Harmonic };
+
+struct WallsConfig {
+  std::array<std::array<bool, 2>, 3> face{};    // [axis][0: lo, 1: hi]: a wall there
+  WallType type = WallType::LennardJones93;
+  double epsilon = 1.0;                         // energy scale
+  double sigma = 1.0;                           // lj93 length scale
+  double cutoff = 2.5;                          // range from the face
+  bool any() const {
+    for (const auto& a : face)
+      if (a[0] || a[1]) return true;
+    return false;
+  }
+};
+
+// A constant body force on every particle: m_s gravity + force[s] for
+// species s.
+struct FieldConfig {
+  std::array<double, 3> gravity{0.0, 0.0, 0.0};  // acceleration (LAMMPS fix gravity)
+  std::vector<double> force;                     // 3 per species (LAMMPS fix addforce); empty when not given
+  bool any() const {
+    for (double g : gravity)
+      if (g != 0.0) return true;
+    for (double f : force)
+      if (f != 0.0) return true;
+    return false;
+  }
+};
+
+// [minimize]: FIRE before the dynamics (src/Minimize.hpp), LAMMPS'
+// `minimize etol ftol maxiter` with min_style fire and its defaults.
+struct MinimizeConfig {
+  bool on = false;              // a [minimize] section was given
+  double etol = 0.0;            // relative change of the energy per particle between steps
+  double ftol = 0.0;            // 2-norm of the global force vector (epsilon/sigma)
+  std::int64_t max_steps = 0;   // FIRE iterations at most
+  double dmax = 0.1;            // largest move of a particle along an axis in one iteration (sigma)
+};
+
 // Whether messages go to MPI as device pointers (decomposition/DeviceMpi.hpp):
 // off = staged through host memory; auto = device pointers when the MPI
 // library reads device memory; on = device pointers or an input error.
@@ -120,6 +161,9 @@ struct Config {
   PropagatorConfig propagator;
   SpeciesConfig species;
   InteractionConfig interaction;
+  WallsConfig walls;
+  FieldConfig field;
+  MinimizeConfig minimize;
   DecompositionConfig decomposition;
   RunConfig run;
   OutputConfig output;

@@ -103,6 +103,7 @@ constexpr std::array<InteractionKind, 6> kInteractions{InteractionKind::None,  I
                                                        InteractionKind::Wca,   InteractionKind::Morse,
                                                        InteractionKind::Yukawa, InteractionKind::Soft};
 constexpr std::array<const char*, 6> kInteractionNames{"none", "lj", "wca", "morse", "yukawa", "soft"};
+constexpr std::array<WallType, 2> kWallTypes{WallType::LennardJones93, WallType::Harmonic};
 constexpr std::array<Mixing, 2> kMixings{Mixing::LorentzBerthelot, Mixing::Geometric};
 constexpr std::array<Noise, 2> kNoises{Noise::Uniform, Noise::Gaussian};
 constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::SimpleCubic, Placement::Fcc,
@@ -192,6 +193,35 @@ const std::vector<Spec>& schema() {
        "inverse screening length of yukawa", nullptr},
       {"interaction.amplitude_ramp", Kind::Floats, Need::Special, "", "", kGe0, {},
        "factors on every pair energy at step 0 and at run.steps, linear in between", nullptr},
+      {"walls.faces", Kind::Strings, Need::Special, "", "", kAny, {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"},
+       "box faces with a wall (faces of non-periodic axes only)",
+       [](Config& c, const Value& v) {
+         for (const std::string& f : v.strs) c.walls.face[f[0] - 'x'][f[1] == 'h' ? 1 : 0] = true;
+       }},
+      {"walls.type", Kind::Enum, Need::Optional, "\"lj93\"", "", kAny, {"lj93", "harmonic"}, "wall potential",
+       [](Config& c, const Value& v) { c.walls.type = kWallTypes[v.idx[0]]; }},
+      {"walls.epsilon", Kind::Float, Need::Special, "", "epsilon", kGt0, {}, "wall energy scale",
+       [](Config& c, const Value& v) { c.walls.epsilon = v.f; }},
+      {"walls.sigma", Kind::Float, Need::Special, "", "sigma", kGt0, {}, "lj93 wall length scale",
+       [](Config& c, const Value& v) { c.walls.sigma = v.f; }},
+      {"walls.cutoff", Kind::Float, Need::Special, "", "sigma", kGt0, {}, "wall range from its face",
+       [](Config& c, const Value& v) { c.walls.cutoff = v.f; }},
+      {"field.gravity", Kind::Float3, Need::Optional, "[0.0, 0.0, 0.0]", "sigma/tau^2", kAny, {},
+       "acceleration of every particle (force m_s g)",
+       [](Config& c, const Value& v) { c.field.gravity = v.f3; }},
+      {"field.force", Kind::Floats, Need::Special, "", "epsilon/sigma", kAny, {},
+       "constant force on each particle of each species, 3 numbers per species", nullptr},
+      {"minimize.etol", Kind::Float, Need::Special, "", "", kGe0, {},
+       "FIRE stops when the energy per particle changes by less than etol (relative) in one step",
+       [](Config& c, const Value& v) { c.minimize.etol = v.f; }},
+      {"minimize.ftol", Kind::Float, Need::Special, "", "epsilon/sigma", kGe0, {},
+       "FIRE stops when the 2-norm of the global force vector is below ftol",
+       [](Config& c, const Value& v) { c.minimize.ftol = v.f; }},
+      {"minimize.max_steps", Kind::Int, Need::Special, "", "", kGe1, {}, "FIRE iterations at most",
+       [](Config& c, const Value& v) { c.minimize.max_steps = v.i; }},
+      {"minimize.dmax", Kind::Float, Need::Optional, "0.1", "sigma", kGt0, {},
+       "largest move of a particle along an axis in one FIRE iteration",
+       [](Config& c, const Value& v) { c.minimize.dmax = v.f; }},
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
@@ -970,7 +1000,76 @@ void check_interaction(Config& cfg, const std::map<std::string, Given>& given) {
     }
 }
 
+// [minimize]: any of its keys turns it on; then etol, ftol and max_steps
+// are required (as LAMMPS' minimize command requires them), and there must
+// be forces to minimize.
+void check_minimize(Config& cfg, const std::map<std::string, Given>& given) {
+  const char* keys[] = {"minimize.etol", "minimize.ftol", "minimize.max_steps", "minimize.dmax"};
+  const char* first = nullptr;
+  for (const char* key : keys)
+    if (given.count(key) && (!first || given.at(key).origin.line < given.at(first).origin.line)) first = key;
+  cfg.minimize.on = first != nullptr;
+  if (!first) return;
+  const Origin& at = given.at(first).origin;
+  for (const char* key : {"minimize.etol", "minimize.ftol", "minimize.max_steps"})
+    if (!given.count(key))
+      fail(at, at.line, std::string("missing required key '") + key + "'",
+           expect_long(spec_of(key)) + ", required in [minimize]");
+  if (cfg.interaction.kind == InteractionKind::None && !cfg.walls.any() && !cfg.field.any())
+    fail(at, at.line, std::string("key '") + first + "' is set, but there are no forces to minimize",
+         "[minimize] with an interaction.type other than \"none\", walls or a field");
+}
+
 // Rules that involve more than one key.
+// [walls]: faces on non-periodic axes only, parameters only with faces and
+// only those walls.type uses. [field]: field.force has 3 numbers per species.
+void check_walls_and_field(Config& cfg, const std::map<std::string, Given>& given) {
+  const auto at = [&](const char* key) -> const Origin& { return given.at(key).origin; };
+  if (given.count("walls.faces")) {
+    for (const std::string& f : given.at("walls.faces").value.strs) {
+      const int axis = f[0] - 'x';
+      if (cfg.system.periodic(axis))
+        fail(at("walls.faces"), at("walls.faces").line,
+             "key 'walls.faces' has \"" + f + "\", but system.boundary is periodic along " + f.substr(0, 1),
+             "faces of axes whose system.boundary is \"reflecting\"");
+    }
+    if (cfg.walls.type == WallType::Harmonic && given.count("walls.sigma"))
+      fail(at("walls.sigma"), at("walls.sigma").line,
+           "key 'walls.sigma' is set, but walls.type = \"harmonic\" does not use it",
+           "no walls.sigma with walls.type = \"harmonic\" (U = epsilon (cutoff - r)^2)");
+    // No defaults: a wall's strength and range are the user's choice, as
+    // LAMMPS' fix wall/lj93 and wall/harmonic require them.
+    const bool lj93 = cfg.walls.type == WallType::LennardJones93;
+    for (const char* key : {"walls.epsilon", "walls.sigma", "walls.cutoff"}) {
+      if (given.count(key) || (!lj93 && std::string(key) == "walls.sigma")) continue;
+      fail(at("walls.faces"), at("walls.faces").line, std::string("missing required key '") + key + "'",
+           expect_long(spec_of(key)) + ", required with walls.faces" +
+               (std::string(key) == "walls.sigma" ? " and walls.type = \"lj93\"" : ""));
+    }
+  } else {
+    for (const char* key : {"walls.type", "walls.epsilon", "walls.sigma", "walls.cutoff"})
+      if (given.count(key))
+        fail(at(key), at(key).line, std::string("key '") + key + "' is set, but walls.faces is not",
+             "walls.faces, e.g. [\"zlo\", \"zhi\"], with the walls' parameters");
+  }
+  cfg.field.force.clear();
+  if (given.count("field.force")) {
+    const Given& g = given.at("field.force");
+    const std::size_t want = 3 * cfg.species.names.size();
+    if (g.value.fs.size() != want)
+      fail(g.origin, g.origin.line,
+           "key 'field.force' has " + std::to_string(g.value.fs.size()) + " elements",
+           std::to_string(want) + " floats (fx, fy, fz for each of the " +
+               std::to_string(cfg.species.names.size()) + " species, in species.names order)");
+    cfg.field.force = g.value.fs;
+  }
+  check_minimize(cfg, given);
+  if ((cfg.walls.any() || cfg.field.any()) && cfg.propagator.kind == PropagatorKind::Ballistic)
+    fail(at("propagator.type"), at("propagator.type").line,
+         "key 'propagator.type' is \"ballistic\", which ignores the forces of [walls] and [field]; use \"verlet\"",
+         "propagator.type \"verlet\", \"langevin\" or \"brownian\" with walls or a field");
+}
+
 void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::map<std::string, int>& section_line) {
   const auto has = [&](const char* k) { return given.count(k) != 0; };
   const auto header = [&](const char* sec) {
@@ -1027,6 +1126,7 @@ void check_cross(Config& cfg, std::map<std::string, Given>& given, const std::ma
   check_pairs(cfg, given);
 
   check_interaction(cfg, given);
+  check_walls_and_field(cfg, given);
 
   // Ballistic flight ignores forces. Report at the key that made the clash: a
   // --set one, else the later line.

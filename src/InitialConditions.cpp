@@ -7,6 +7,7 @@
 #include "io/H5mdReader.hpp"
 #include "kernels/InitialState.hpp"
 #include "core/InputError.hpp"
+#include "src/Dynamics.hpp"
 
 namespace strata {
 
@@ -32,7 +33,7 @@ Composition composition_of(const SpeciesConfig& species) {
 namespace {
 
 bool needs_force(const Config& cfg) {
-  return cfg.interaction.kind != InteractionKind::None || cfg.propagator.kind == PropagatorKind::Verlet ||
+  return has_forces(cfg) || cfg.propagator.kind == PropagatorKind::Verlet ||
          cfg.propagator.kind == PropagatorKind::Langevin;
 }
 
@@ -124,6 +125,8 @@ void initialize_velocities(MPI_Comm comm, const Config& cfg, Particles& p) {
 }
 
 }  // namespace
+
+void draw_initial_velocities(MPI_Comm comm, const Config& cfg, Particles& p) { initialize_velocities(comm, cfg, p); }
 
 Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout) {
   int rank = 0;

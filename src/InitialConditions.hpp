@@ -16,6 +16,11 @@ namespace strata {
 MassTable mass_table(const SpeciesConfig& species);
 Composition composition_of(const SpeciesConfig& species);
 
+// Collective over comm: the velocities a generated placement gets
+// (particles.temperature, zero momentum, exact T, particles.drift), keyed
+// by particle id, so the same on any number of ranks.
+void draw_initial_velocities(MPI_Comm comm, const Config& cfg, Particles& p);
+
 // Collective over comm (velocity sums are reduced over ranks).
 Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout);
 

@@ -136,6 +136,26 @@ double amplitude_factor(const Config& cfg, std::int64_t step) {
   return ramp[0] + delta * (ramp[1] - ramp[0]);
 }
 
+ExternalField external_field(const Config& cfg) {
+  ExternalField field;
+  const WallsConfig& w = cfg.walls;
+  const WallKind kind = w.type == WallType::Harmonic ? WallKind::Harmonic : WallKind::LennardJones93;
+  for (int d = 0; d < 3; ++d) {
+    field.L[d] = cfg.system.box[d];
+    field.energy_axis[d] = !cfg.system.periodic(d);
+    for (int side = 0; side < 2; ++side)
+      if (w.face[d][side]) field.wall[d][side] = wall_face(kind, w.epsilon, w.sigma, w.cutoff);
+  }
+  field.walls = w.any();
+  const std::size_t ns = cfg.species.names.size();
+  for (std::size_t s = 0; s < ns; ++s)
+    for (int d = 0; d < 3; ++d)
+      field.body_force[s][d] = cfg.species.mass[s] * cfg.field.gravity[d] +
+                               (cfg.field.force.empty() ? 0.0 : cfg.field.force[3 * s + d]);
+  field.body = cfg.field.any();
+  return field;
+}
+
 const char* interaction_label(InteractionKind kind) {
   switch (kind) {
     case InteractionKind::None: return "no interaction";

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/Species.hpp"
+#include "kernels/ExternalForces.hpp"
 #include "kernels/PairForce.hpp"
 #include "kernels/potentials/LennardJones.hpp"
 #include "kernels/potentials/Morse.hpp"
@@ -49,6 +50,11 @@ PairTail pair_tail(const Config& cfg, const std::array<double, kMaxSpecies>& spe
 // interaction.amplitude_ramp at `step`: f0 + (step / run.steps) (f1 - f0), as
 // LAMMPS' ramp(f0, f1) over a run from step 0 to run.steps.
 double amplitude_factor(const Config& cfg, std::int64_t step);
+
+// [walls] and [field] as the external-force kernel's constants: a wall on
+// each face walls.faces lists, and per species the body force
+// mass_s * field.gravity + field.force[s].
+ExternalField external_field(const Config& cfg);
 
 // "lennard-jones", "wca", "morse", ... for the run's first log line.
 const char* interaction_label(InteractionKind kind);

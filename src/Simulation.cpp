@@ -4,6 +4,7 @@
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -20,14 +21,17 @@
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/Capacity.hpp"
+#include "kernels/Fire.hpp"
 #include "kernels/Integrator.hpp"
 #include "kernels/NeighborList.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/PairForce.hpp"
+#include "src/BlowUp.hpp"
 #include "src/Dynamics.hpp"
 #include "src/FaultInjection.hpp"
 #include "src/InitialConditions.hpp"
 #include "src/Interactions.hpp"
+#include "src/Minimize.hpp"
 #include "src/RunSummary.hpp"
 #include "src/StopPolicy.hpp"
 #include "src/StopSignals.hpp"
@@ -102,7 +106,10 @@ class Simulation {
   void output(std::int64_t step);
 
   void set_up_forces();
-  void set_up_pair_force();
+  void minimize();
+  double potential_energy_per_particle();
+  void set_up_pair_force();  // and the halo, and the walls and field
+  double moved_limit() const;
   void restore_build_state(const ResumeRows& rows);
   void record_build_positions();
   bool thermo_due(std::int64_t step) const;
@@ -118,7 +125,8 @@ class Simulation {
   RunMonitor& monitor_;
   bool restarted_ = false;
   int rank_ = 0, ranks_ = 1;
-  bool forces_ = false;
+  bool forces_ = false;  // forces of any kind: pairs, walls, a body force
+  bool pairs_ = false;   // a pair potential: ghosts, neighbour lists, the pair kernel
   SlabLayout layout_;
   BoxGeometry geom_;
   MassTable masses_;
@@ -136,6 +144,7 @@ class Simulation {
 
   // Runs under forces (and integrators that do not wrap every step).
   std::unique_ptr<PairForce> pair_;
+  ExternalField external_;     // [walls] and [field], added after the pair forces
   PairTail tail_;              // interaction.tail: added to the pair sums in thermo
   double energy_scale_ = 1.0;  // interaction.amplitude_ramp at the last force step
   std::unique_ptr<HaloExchange> halo_;
@@ -157,6 +166,7 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
       rank_(comm_rank(comm)),
       ranks_(comm_size(comm)),
       forces_(has_forces(cfg)),
+      pairs_(has_pair_forces(cfg)),
       layout_(initial_layout(comm, cfg, restart)),
       migration_(comm, layout_, options.gpu_aware_mpi),
       thermo_((std::filesystem::path(cfg.output.dir) / "thermo.csv").string(), ThermoRow::columns(), rank_ == 0,
@@ -217,14 +227,21 @@ StepMotion Simulation::integrate_first(std::int64_t step) {
 // Free particles and runs without forces exchange every step; under forces
 // the lists are rebuilt when some particle moved more than half the skin
 // since the last build (checked every interaction.rebuild_check_every
-// steps; one MPI_Allreduce of a flag, so every rank decides alike).
+// steps; one MPI_Allreduce of a flag, so every rank decides alike). The
+// same flag carries the blow-up check: a particle that moved farther than
+// the halo width since the build (the list and ghosts can no longer hold
+// its partners), or a non-finite position (the integrators report it as an
+// infinite displacement), stops the run.
 bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
   if (!forces_) return true;
   if (step % cfg_.interaction.rebuild_check_every != 0) return false;
-  PhaseTimer t(times_.comm);
-  const double half_skin = 0.5 * cfg_.interaction.skin;
-  int local = moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+  const double half_skin = 0.5 * cfg_.interaction.skin, halo = moved_limit();
+  int local = !(moved.max_moved_sq <= halo * halo) ? 2 : moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
+  {
+    PhaseTimer t(times_.comm);
+    MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
+  }
+  if (any == 2) stop_blown_up(comm_, step, particles_, build_position_, halo, "");
   return any != 0;
 }
 
@@ -244,14 +261,14 @@ void Simulation::migrate(const StepMotion& moved) {
 }
 
 void Simulation::build_ghosts_and_list() {
-  if (forces_) {
+  if (pairs_) {
     PhaseTimer t(times_.comm);
     halo_->build(particles_, stats_);
   }
   if (integrator_->wraps()) return;
   PhaseTimer t(times_.neighbor);
   record_build_positions();
-  if (!forces_) return;
+  if (!pairs_) return;
   const int axis = layout_.axis();
   const double w = halo_->width();
   BinningBox box{};
@@ -267,7 +284,7 @@ void Simulation::build_ghosts_and_list() {
 }
 
 void Simulation::update_ghosts() {
-  if (!forces_) return;
+  if (!pairs_) return;
   PhaseTimer t(times_.comm);
   halo_->update(particles_, stats_);
 }
@@ -275,19 +292,37 @@ void Simulation::update_ghosts() {
 void Simulation::compute_forces(std::int64_t step, bool with_sums) {
   if (!forces_) return;
   PhaseTimer t(times_.force);
-  energy_scale_ = amplitude_factor(cfg_, step);  // interaction.amplitude_ramp (1 without)
-  pair_->set_energy_scale(energy_scale_);
-  pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
+  if (pairs_) {
+    energy_scale_ = amplitude_factor(cfg_, step);  // interaction.amplitude_ramp (1 without)
+    pair_->set_energy_scale(energy_scale_);
+    pair_sums_ = pair_->compute(particles_, neighbors_, with_sums);
+  } else {
+    using Range = std::pair<std::size_t, std::size_t>;
+    Kokkos::deep_copy(Kokkos::subview(particles_.force, Range(0, particles_.size), Kokkos::ALL), 0.0);
+    pair_sums_ = PairSums{};
+  }
+  const PairSums external = add_external_forces(particles_, external_, with_sums);
+  pair_sums_.energy += external.energy;
+  pair_sums_.virial += external.virial;
 }
 
+// How far a particle may move between list builds: the halo width (beyond
+// it the ghosts and the list miss its partners). Without pairs there is no
+// halo; only a non-finite position stops the run.
+double Simulation::moved_limit() const { return pairs_ ? halo_->width() : 1e150; }
+
 void Simulation::set_up_pair_force() {
+  external_ = external_field(cfg_);
+  if (!pairs_) return;
   pair_ = make_pair_force(cfg_);
   tail_ = pair_tail(cfg_, global_species_counts(comm_, particles_));
+  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
+                                         options_.gpu_aware_mpi, !full_lists_);
 }
 
 // Reactions the pair kernel put on copies of other ranks' particles go home.
 void Simulation::reverse_forces() {
-  if (!forces_) return;
+  if (!pairs_) return;
   PhaseTimer t(times_.comm);
   halo_->reverse_forces(particles_, stats_);
 }
@@ -321,8 +356,6 @@ void Simulation::record_build_positions() {
 // next are then those the uninterrupted run computed at this step.
 void Simulation::restore_build_state(const ResumeRows& rows) {
   set_up_pair_force();
-  halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
-                                         options_.gpu_aware_mpi, !full_lists_);
   using Range = std::pair<std::size_t, std::size_t>;
   const Range owned(0, particles_.size);
   auto position = Kokkos::subview(particles_.position, owned, Kokkos::ALL);
@@ -339,16 +372,61 @@ void Simulation::restore_build_state(const ResumeRows& rows) {
 // The state of step first_step_ complete: ghosts, list and forces.
 void Simulation::set_up_forces() {
   if (!resumed_exactly_) {
-    if (forces_) {
-      set_up_pair_force();
-      halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
-                                             options_.gpu_aware_mpi, !full_lists_);
-    }
+    if (forces_) set_up_pair_force();
     migrate(StepMotion{});
     build_ghosts_and_list();
   }
   compute_forces(first_step_, true);
   reverse_forces();
+}
+
+// [minimize]: FIRE from the state set_up_forces() left, each of its steps
+// on the same phases as a dynamics step (rebuild check, migration, ghosts,
+// lists, forces); then the dynamics start from the minimum as from a new
+// initial state: positions folded into the box, unwrapped starts (MSD)
+// reset, velocities drawn at particles.temperature as for a generated
+// placement (FIRE's own are discarded), step first_step_ complete.
+void Simulation::minimize() {
+  // Minimization is set-up: the summary's phases, message counts and list
+  // builds describe the step loop only.
+  const PhaseTimes times = times_;
+  const CommStats stats = stats_;
+  const long long builds = list_builds_;
+  const double t0 = MPI_Wtime();
+  minimize_fire(
+      comm_, cfg_.minimize, cfg_.run.timestep, potential_energy_per_particle(), particles_, masses_, geom_,
+      build_position_,
+      [this](std::int64_t iteration, const StepMotion& moved) {
+        if (rebuild_due(iteration, moved)) {
+          migrate(moved);
+          build_ghosts_and_list();
+        } else {
+          update_ghosts();
+        }
+        compute_forces(first_step_, true);
+        reverse_forces();
+        return potential_energy_per_particle();
+      },
+      cfg_.output.thermo_every);
+  migrate(StepMotion{});
+  start_trajectories_here(particles_);
+  build_ghosts_and_list();
+  compute_forces(first_step_, true);
+  reverse_forces();
+  draw_initial_velocities(comm_, cfg_, particles_);
+  Kokkos::fence();
+  times_ = times;
+  stats_ = stats;
+  list_builds_ = builds;
+  runlog::say(fmt::format("strata: minimization took {:.4g} s", MPI_Wtime() - t0));
+}
+
+// Collective: the potential energy (pairs, walls, field, tail) per
+// particle of the last force computation with sums.
+double Simulation::potential_energy_per_particle() {
+  double local = pair_sums_.energy, global = 0.0;
+  MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  return (global + energy_scale_ * tail_.energy) / static_cast<double>(cfg_.particles.count);
 }
 
 // --- Output ------------------------------------------------------------------
@@ -375,6 +453,10 @@ void Simulation::record(std::int64_t step) {
   const PairSums tail{energy_scale_ * tail_.energy, energy_scale_ * tail_.virial};
   const ThermoRow t = measure_thermo(comm_, step, static_cast<double>(step) * cfg_.run.timestep, particles_, masses_,
                                      cfg_.system, pairs, tail, cfg_.particles.count);
+  if (!all_finite({t.kinetic_energy, t.potential_energy, t.pressure}))
+    stop_blown_up(comm_, step, particles_, build_position_, moved_limit(),
+                  fmt::format("thermo: kinetic energy {}, potential energy {}, pressure {}", t.kinetic_energy,
+                              t.potential_energy, t.pressure));
   if (row) {
     thermo_.write_row(t.values());
     monitor_.thermo(t, MPI_Wtime());
@@ -456,13 +538,16 @@ bool Simulation::run() {
                              "would use the machine better)",
                              layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
   set_up_forces();
-  runlog::say(fmt::format("strata: {}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
-                          forces_ ? " with " : "", forces_ ? interaction_label(cfg_.interaction.kind) : "",
+  runlog::say(fmt::format("strata: {}{}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
+                          pairs_ ? " with " : "", pairs_ ? interaction_label(cfg_.interaction.kind) : "",
+                          fmt::format("{}{}", cfg_.walls.any() ? ", walls" : "", cfg_.field.any() ? ", a body force" : ""),
                           cfg_.particles.count, ranks_,
                           ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
   if (restarted_)
     runlog::say(fmt::format("strata: continuing from {} (step {}{})", options_.restart_path, first_step_,
                             resumed_exactly_ || !forces_ ? ", exactly" : "; lists rebuilt on a new layout"));
+  else if (cfg_.minimize.on)
+    minimize();  // a resumed run continues from the dynamics: never again
   times_.setup = MPI_Wtime() - t_start_;
   const double t_loop = MPI_Wtime();
   monitor_.loop_started(t_loop);

@@ -82,11 +82,11 @@ strata::Config finish_config(strata::Config cfg, const std::string& output) {
                              "output.trajectory_deflate is " + std::to_string(cfg.output.trajectory_deflate),
                              "a deflate level from 0 to 9");
   const auto& fields = cfg.output.trajectory_fields;
-  if (cfg.interaction.kind == strata::InteractionKind::None &&
+  if (cfg.interaction.kind == strata::InteractionKind::None && !cfg.walls.any() && !cfg.field.any() &&
       std::find(fields.begin(), fields.end(), "force") != fields.end())
     throw strata::InputError(cfg.deck_path, line_of(cfg, "output.trajectory_fields"),
                              "output.trajectory_fields asks for \"force\" but there is no interaction",
-                             "\"force\" only with an interaction.type other than \"none\"");
+                             "\"force\" only with an interaction.type other than \"none\", walls or a field");
   if (cfg.particles.placement == strata::Placement::File) {
     strata::H5mdInfo info;
     try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exact continuation (ARCHITECTURE.md, Restart): for ballistic, Brownian,
-# velocity Verlet, Langevin and Brownian dynamics under LJ forces, on 1 and
+# velocity Verlet, Langevin and Brownian dynamics under LJ forces, and
+# under LJ, harmonic walls on both z faces and gravity (bdwall), on 1 and
 # 2 ranks,
 #  - checkpoints never change a run: output.checkpoint_every = 37 gives the
 #    final.h5, thermo.csv and trajectory.h5 of checkpoint_every = 0, bitwise;
@@ -27,9 +28,11 @@ drift = [2.0, 0.0, 0.0]
 type = "$1"
 TOML
     ;;
-    verlet | langevin | bd) cat <<TOML
+    verlet | langevin | bd | bdwall) cat <<TOML
 [system]
 density = 0.8442
+$([ "$1" = bdwall ] && printf '%s\n' 'boundary = ["periodic", "periodic", "reflecting"]' '[walls]' \
+  'faces = ["zlo", "zhi"]' 'type = "harmonic"' 'epsilon = 5.0' 'cutoff = 1.0' '[field]' 'gravity = [0.0, 0.0, -0.5]')
 [particles]
 count = 2048
 placement = "fcc"
@@ -38,7 +41,7 @@ temperature = 1.44
 type = "lj"
 shift = true
 [propagator]
-type = "$([ "$1" = bd ] && echo brownian || echo "$1")"
+type = "$(case $1 in bd*) echo brownian ;; *) echo "$1" ;; esac)"
 temperature = 1.2
 diffusion = 0.1
 TOML
@@ -47,7 +50,7 @@ TOML
   cat <<TOML
 [run]
 steps = 300
-timestep = $([ "$1" = bd ] && echo 0.0005 || echo 0.005)
+timestep = $(case $1 in bd*) echo 0.0005 ;; *) echo 0.005 ;; esac)
 seed = 42
 [output]
 thermo_every = 25
@@ -70,7 +73,7 @@ PY
 }
 
 for np in 1 2; do
-  for kind in ballistic brownian verlet langevin bd; do
+  for kind in ballistic brownian verlet langevin bd bdwall; do
     deck_for "$kind" >"$WORK/$kind.toml"
     base="$WORK/$kind.np$np"
     # A --set override the resume must keep without being told again.

@@ -148,6 +148,20 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
                                  "tail = true\n"
                                  "amplitude_ramp = [0.5, 1.25]\n"
+                                 "[walls]\n"
+                                 "faces = [\"xlo\", \"zhi\"]\n"
+                                 "type = \"lj93\"\n"
+                                 "epsilon = 1.5\n"
+                                 "sigma = 0.9\n"
+                                 "cutoff = 2.0\n"
+                                 "[field]\n"
+                                 "gravity = [0.0, 0.0, -0.5]\n"
+                                 "force = [0.125, 0.0, 0.0, 0.0, 0.25, 0.0]\n"
+                                 "[minimize]\n"
+                                 "etol = 1e-6\n"
+                                 "ftol = 0.5\n"
+                                 "max_steps = 300\n"
+                                 "dmax = 0.05\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
                                  "gpu_aware_mpi = \"auto\"\n"
@@ -205,6 +219,21 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_LT(c.interaction.pairs[1].cutoff, 0.0);  // not given: the global cutoff
   EXPECT_TRUE(c.interaction.tail);
   EXPECT_EQ(c.interaction.amplitude_ramp, (std::array<double, 2>{0.5, 1.25}));
+  EXPECT_TRUE(c.walls.face[0][0]);
+  EXPECT_FALSE(c.walls.face[0][1]);
+  EXPECT_TRUE(c.walls.face[2][1]);
+  EXPECT_FALSE(c.walls.face[1][0] || c.walls.face[1][1] || c.walls.face[2][0]);
+  EXPECT_EQ(c.walls.type, WallType::LennardJones93);
+  EXPECT_EQ(c.walls.epsilon, 1.5);
+  EXPECT_EQ(c.walls.sigma, 0.9);
+  EXPECT_EQ(c.walls.cutoff, 2.0);
+  EXPECT_EQ(c.field.gravity, (std::array<double, 3>{0.0, 0.0, -0.5}));
+  EXPECT_EQ(c.field.force, (std::vector<double>{0.125, 0.0, 0.0, 0.0, 0.25, 0.0}));
+  EXPECT_TRUE(c.minimize.on);
+  EXPECT_EQ(c.minimize.etol, 1e-6);
+  EXPECT_EQ(c.minimize.ftol, 0.5);
+  EXPECT_EQ(c.minimize.max_steps, 300);
+  EXPECT_EQ(c.minimize.dmax, 0.05);
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.decomposition.gpu_aware_mpi, GpuAwareMpi::Auto);
   EXPECT_EQ(c.run.steps, 0);
@@ -933,7 +962,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 44u);
+  ASSERT_EQ(keys.size(), 55u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerate the LAMMPS references of the pair potentials (needs Debian's
-# lammps package): the initial states lattice.h5 and random.h5 (from
-# in.initial's write_data, as H5MD), and per potential thermo_<name>.csv
+# Regenerate the LAMMPS references of the pair potentials and walls (needs
+# Debian's lammps package): the initial states lattice.h5 and random.h5 (from
+# in.initial's write_data, as H5MD) and walls.h5 (in.walls_initial), and per
+# potential (and wall_lj93) thermo_<name>.csv
 # (every step of in.<name>). The Strata decks <name>.toml spell out the same
 # potentials; tests/integration/pair_potentials_vs_lammps.sh compares them.
 set -euo pipefail
@@ -18,7 +19,12 @@ thermo() {  # the thermo block of log.$1: header "Step Temp PotEng KinEng TotEng
 run initial
 /usr/bin/python3 ../lammps_lj/data2h5md.py "$work/lattice.data" lattice.h5
 /usr/bin/python3 ../lammps_lj/data2h5md.py "$work/random.data" random.h5
-for name in wca morse yukawa soft lj_tail lj_tail_single; do
+# The wall reference's slit (boundary p p f): z is not periodic in the file.
+run walls_initial
+/usr/bin/python3 ../lammps_lj/data2h5md.py "$work/walls.data" walls.h5
+/usr/bin/python3 -c 'import sys, h5py, numpy as np
+h5py.File(sys.argv[1], "r+")["particles/all/box"].attrs["boundary"] = np.array([b"periodic", b"periodic", b"none"], dtype="S8")' walls.h5
+for name in wca morse yukawa soft lj_tail lj_tail_single wall_lj93; do
   run "$name"
   thermo "$name"
 done
