@@ -22,6 +22,11 @@
 #   default; set SLURM_MPI_TYPE (e.g. pmi2, pmix_v4) to choose.
 # Environment: load your site's modules below (MPI, HDF5, and the Kokkos
 #   Strata was built with), or set STRATA to the binary.
+# Threads (a Strata built with Kokkos OpenMP): one per core the task gets,
+#   --cpus-per-task (SLURM_CPUS_PER_TASK), 1 if it is not given, so ranks x
+#   threads never exceed the cores SLURM allocated; OMP_NUM_THREADS, if set,
+#   wins. With --cpus-per-task=N, also export OMP_PROC_BIND=spread
+#   OMP_PLACES=threads to pin each rank's threads to its own cores.
 # Output: $OUT (default output/<job name>): thermo.csv, checkpoints/,
 #   trajectory.h5, final.h5, summary.json; this script's log in strata-<job>.log.
 # Wall time: --signal=B:USR1@600 makes SLURM warn this shell 10 minutes
@@ -50,6 +55,9 @@ set -euo pipefail
 DECK=${DECK:-inputs/lj.toml}
 OUT=${OUT:-output/${SLURM_JOB_NAME:-strata}}
 STRATA=${STRATA:-build/strata}
+# Without this, an OpenMP build starts as many threads per rank as the node
+# has cores: 32 ranks x 32 threads on 32 cores.
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-${SLURM_CPUS_PER_TASK:-1}}
 
 # Set-up mistakes end the job here, with one line, and no requeue: a job that
 # can never run must not come back every time it is started.
