@@ -174,7 +174,10 @@ strata::Config restart_config(const std::string& path, const std::string& deck, 
   }
   if (!meta.deck_path.empty()) {
     const strata::Config original = strata::load_deck_text(meta.deck_text, stored, meta.deck_overrides);
-    for (const auto& [key, values] : strata::deck_differences(original, cfg)) {
+    for (const auto& difference : strata::deck_differences(original, cfg)) {
+      // Named, not a structured binding: lambdas capture those only from C++20.
+      const std::string& key = difference.first;
+      const auto& values = difference.second;
       if (safe_to_change(key)) continue;
       const bool from_set = std::any_of(sets.begin(), sets.end(), [&](const std::string& s) {
         return s.rfind(key + "=", 0) == 0 || s.rfind(key + " =", 0) == 0;
