@@ -64,6 +64,9 @@ class StderrCapture {
 }  // namespace
 
 KokkosSession::KokkosSession(int argc, char** argv) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  cores_ = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
   StderrCapture capture;
   Kokkos::initialize(argc, argv);
   notes_ = capture.take();
@@ -80,13 +83,11 @@ std::string backend_description() {
                      threads, threads == 1 ? "" : "s", h5maj, h5min, h5rel);
 }
 
-std::string thread_binding_warning(MPI_Comm comm) {
+std::string KokkosSession::thread_binding_warning(MPI_Comm comm) const {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const int threads = Kokkos::DefaultHostExecutionSpace().concurrency();
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  const int cores = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : threads;
+  const int cores = cores_ > 0 ? cores_ : threads;
   const int mine = threads > cores ? rank : INT_MAX;
   int first = INT_MAX;
   MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);

@@ -26,18 +26,21 @@ class KokkosSession {
   // The lines the backend printed while starting, in order.
   const std::vector<std::string>& backend_notes() const { return notes_; }
 
+  // Collective. A warning (once, from the lowest such rank) when a rank runs
+  // more host threads than the cores it may run on: under mpirun's default
+  // binding a rank is pinned to one core, so OpenMP threads beyond it only
+  // take turns. Empty when every rank has a core per thread.
+  std::string thread_binding_warning(MPI_Comm comm) const;
+
  private:
   std::vector<std::string> notes_;
+  // The cores the process may run on, read before Kokkos starts: with
+  // OMP_PROC_BIND set, Kokkos then pins the calling thread to one of them.
+  int cores_ = 0;
 };
 
 // The execution space, its threads and the library versions, for --version
 // and the first line of a run's log.
 std::string backend_description();
-
-// Collective. A warning (once, from the lowest such rank) when a rank runs
-// more host threads than the cores it may run on: under mpirun's default
-// binding a rank is pinned to one core, so OpenMP threads beyond it only take
-// turns. Empty when every rank has a core per thread.
-std::string thread_binding_warning(MPI_Comm comm);
 
 }  // namespace strata

@@ -277,7 +277,7 @@ int run_command(MPI_Comm comm, const strata::KokkosSession& kokkos, const std::s
   // stay one line), and whether its threads have cores to run on.
   if (rank == 0)
     for (const auto& note : kokkos.backend_notes()) strata::runlog::warn("Kokkos: " + note);
-  if (const std::string w = strata::thread_binding_warning(comm); !w.empty()) strata::runlog::warn(w);
+  if (const std::string w = kokkos.thread_binding_warning(comm); !w.empty()) strata::runlog::warn(w);
   if (cfg.decomposition.gpu_aware_mpi != strata::GpuAwareMpi::Off)
     strata::runlog::say(std::string("strata: MPI messages ") +
                         (gpu_aware ? "from device memory (GPU-aware MPI: " : "staged through host memory (") +
