@@ -8,6 +8,9 @@
 #include <Kokkos_Core.hpp>
 #include <climits>
 #include <cstdio>
+#if defined(KOKKOS_ENABLE_OPENMP)
+#include <omp.h>
+#endif
 
 namespace strata {
 
@@ -63,10 +66,29 @@ class StderrCapture {
 
 }  // namespace
 
-KokkosSession::KokkosSession(int argc, char** argv) {
+namespace {
+
+// The cores this process was given. With OMP_PROC_BIND set, the OpenMP
+// runtime pins the initial thread to one place as it loads (libgomp does,
+// before main), so the thread's own affinity no longer says; the places it
+// made from the process's affinity still list every core.
+int cores_given() {
+#if defined(KOKKOS_ENABLE_OPENMP)
+  if (const int places = omp_get_num_places(); places > 0) {
+    int procs = 0;
+    for (int p = 0; p < places; ++p) procs += omp_get_place_num_procs(p);
+    return procs;
+  }
+#endif
   cpu_set_t set;
   CPU_ZERO(&set);
-  cores_ = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+  return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+}
+
+}  // namespace
+
+KokkosSession::KokkosSession(int argc, char** argv) {
+  cores_ = cores_given();
   StderrCapture capture;
   Kokkos::initialize(argc, argv);
   notes_ = capture.take();

@@ -34,8 +34,8 @@ class KokkosSession {
 
  private:
   std::vector<std::string> notes_;
-  // The cores the process may run on, read before Kokkos starts: with
-  // OMP_PROC_BIND set, Kokkos then pins the calling thread to one of them.
+  // The cores the process may run on, read before Kokkos starts (with
+  // OMP_PROC_BIND set, the calling thread is pinned to one of them).
   int cores_ = 0;
 };
 

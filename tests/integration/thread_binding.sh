@@ -22,6 +22,7 @@ count = 1000
 type = "brownian"
 [run]
 steps = 10
+timestep = 0.001
 TOML
 warning="host threads on 1 core (its CPU binding): threads beyond the cores take turns"
 run_with() {  # run_with NAME NP MPIRUN-OPTIONS...: stderr in $WORK/NAME.err
