@@ -44,53 +44,14 @@ trap 'rm -rf "$WORK"' EXIT
 STRATA=$(pwd)/$BUILD/strata
 PY=/usr/bin/python3
 
-# make_case DIR CELLS STEPS: LAMMPS' in.lj in DIR, and the Strata deck that
-# reads the state LAMMPS writes (made by run_lammps first).
-make_case() {
-  local dir=$1 cells=$2 steps=$3
-  mkdir -p "$dir"
-  cat >"$dir/in.lj" <<IN
-units           lj
-atom_style      atomic
-lattice         fcc 0.8442
-region          box block 0 $cells 0 $cells 0 $cells
-create_box      1 box
-create_atoms    1 box
-mass            1 1.0
-velocity        all create 1.44 87287 loop geom
-pair_style      lj/cut 2.5
-pair_coeff      1 1 1.0 1.0 2.5
-neighbor        0.3 bin
-neigh_modify    delay 0 every 1 check yes
-write_data      initial.data
-fix             1 all nve
-timestep        0.005
-thermo          $steps
-run             $steps
-IN
+# shellcheck source=scripts/bench/lj_case.sh
+source scripts/bench/lj_case.sh
+make_case() {  # DIR CELLS STEPS: LAMMPS' input in DIR
+  mkdir -p "$1"
+  lj_lammps_input "$2" "$3" >"$1/in.lj"
 }
 strata_deck() {  # DIR STEPS: after LAMMPS wrote DIR/initial.data
-  local dir=$1 steps=$2 edge
-  $PY tests/data/lammps_lj/data2h5md.py "$dir/initial.data" "$dir/initial.h5" >/dev/null
-  edge=$($PY -c "import h5py; print(repr(float(h5py.File('$dir/initial.h5')['particles/all/box/edges'][0])))")
-  cat >"$dir/lj.toml" <<TOML
-[system]
-box = [$edge, $edge, $edge]
-[particles]
-placement = "file"
-file = "$dir/initial.h5"
-[interaction]
-type = "lj"
-cutoff = 2.5
-skin = 0.3
-[propagator]
-type = "verlet"
-[run]
-steps = $steps
-timestep = 0.005
-[output]
-thermo_every = $steps
-TOML
+  lj_strata_deck "$1/initial.data" "$1/initial.h5" "$2" >"$1/lj.toml"
 }
 
 echo "$("$STRATA" --version)"

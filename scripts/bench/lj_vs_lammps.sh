@@ -40,6 +40,8 @@ STEPS=${STEPS:-100}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-ljbench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 STRATA=$(pwd)/$BUILD/strata
+# shellcheck source=scripts/bench/lj_case.sh
+source scripts/bench/lj_case.sh
 echo "$("$STRATA" --version)"
 
 # sum_rss FILE...: total of the per-rank peak RSS (KiB) that GNU time wrote.
@@ -48,25 +50,7 @@ sum_rss() { cat "$@" | awk '/^maxrss_kib=/{split($0, a, "="); s += a[2]} END {pr
 lammps_point() {  # cells ranks -> "atom-steps/s bytes"
   local cells=$1 np=$2 dir="$WORK/lammps.$1.$2"
   mkdir -p "$dir"
-  cat >"$dir/in.lj" <<IN
-units           lj
-atom_style      atomic
-lattice         fcc 0.8442
-region          box block 0 $cells 0 $cells 0 $cells
-create_box      1 box
-create_atoms    1 box
-mass            1 1.0
-velocity        all create 1.44 87287 loop geom
-pair_style      lj/cut 2.5
-pair_coeff      1 1 1.0 1.0 2.5
-neighbor        0.3 bin
-neigh_modify    delay 0 every 1 check yes
-write_data      initial.data
-fix             1 all nve
-timestep        0.005
-thermo          $STEPS
-run             $STEPS
-IN
+  lj_lammps_input "$1" "$STEPS" >"$dir/in.lj"
   (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" \
     lmp -in in.lj -log log.lammps -screen none) >/dev/null 2>&1 || true
   local loop atoms
@@ -82,30 +66,8 @@ strata_point() {  # cells RANKSxTHREADS lammps-ranks -> "atom-steps/s bytes"  (a
   [ "$threads" -gt 1 ] && bind=(--bind-to none -x OMP_PROC_BIND=spread -x OMP_PLACES=threads)
   mkdir -p "$dir"
   local atoms=$((4 * cells * cells * cells))
-  if [ ! -e "$WORK/initial.$cells.h5" ]; then
-    /usr/bin/python3 tests/data/lammps_lj/data2h5md.py "$WORK/lammps.$cells.$lranks/initial.data" "$WORK/initial.$cells.h5" >/dev/null
-  fi
-  local edge
-  edge=$(/usr/bin/python3 -c "import h5py; print(repr(float(h5py.File('$WORK/initial.$cells.h5')['particles/all/box/edges'][0])))")
   # inputs/lj.toml's physics, from the file LAMMPS wrote.
-  cat >"$dir/lj_from_lammps.toml" <<TOML
-[system]
-box = [$edge, $edge, $edge]
-[particles]
-placement = "file"
-file = "$WORK/initial.$cells.h5"
-[interaction]
-type = "lj"
-cutoff = 2.5
-skin = 0.3
-[propagator]
-type = "verlet"
-[run]
-steps = $STEPS
-timestep = 0.005
-[output]
-thermo_every = $STEPS
-TOML
+  lj_strata_deck "$WORK/lammps.$cells.$lranks/initial.data" "$WORK/initial.$cells.h5" "$STEPS" >"$dir/lj_from_lammps.toml"
   (cd "$dir" && OMP_NUM_THREADS=$threads mpirun -q --oversubscribe -np "$np" -x OMP_NUM_THREADS "${bind[@]}" \
     /usr/bin/time -f "maxrss_kib=%M" -o "rss.%p" "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
   echo "$(/usr/bin/python3 -c "import json; print(json.load(open('$dir/out/summary.json'))['particle_steps_per_s'])") $(sum_rss "$dir"/rss.*) $atoms"
