@@ -51,19 +51,4 @@ KOKKOS_INLINE_FUNCTION void copy_particle(const Particles& src, std::size_t from
   dst.species(to) = src.species(from);
 }
 
-// SlabLayout::owner on the device: the largest r in [0, P) with
-// bounds(r) <= s, so an empty slab [b, b) never owns anything and
-// coordinates beyond the walls go to the end slabs.
-KOKKOS_INLINE_FUNCTION int slab_owner(const Kokkos::View<double*, MemSpace>& bounds, int P, double s) {
-  int lo = 0, hi = P - 1;
-  while (lo < hi) {
-    const int mid = (lo + hi + 1) / 2;
-    if (bounds(mid) <= s)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  return lo;
-}
-
 }  // namespace strata

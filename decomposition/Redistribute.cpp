@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "decomposition/GridOwner.hpp"
 #include "decomposition/ParticlePacking.hpp"
 
 namespace strata {
@@ -27,51 +28,41 @@ struct PackedType {
   PackedType& operator=(const PackedType&) = delete;
 };
 
-Kokkos::View<double*, MemSpace> device_bounds(const SlabLayout& layout) {
-  Kokkos::View<double*, MemSpace> bounds("redistribute_bounds", layout.bounds().size());
-  auto h_bounds = Kokkos::create_mirror_view(bounds);
-  for (std::size_t i = 0; i < layout.bounds().size(); ++i) h_bounds(i) = layout.bounds()[i];
-  Kokkos::deep_copy(bounds, h_bounds);
-  return bounds;
-}
-
 // How many live rows rank `me` does not own.
-std::size_t count_leavers(const Particles& p, const SlabLayout& layout, int me) {
-  const auto bounds = device_bounds(layout);
+std::size_t count_leavers(const Particles& p, const GridLayout& layout, int me) {
+  const GridOwner grid(layout);
   const auto position = p.position;
-  const int axis = layout.axis(), P = layout.ranks();
   std::size_t n = 0;
   Kokkos::parallel_reduce(
       "redistribute::count_leavers", Kokkos::RangePolicy<ExecSpace>(0, p.size),
       KOKKOS_LAMBDA(const std::size_t i, std::size_t& c) {
-        if (slab_owner(bounds, P, position(i, axis)) != me) ++c;
+        if (grid.rank(position(i, 0), position(i, 1), position(i, 2)) != me) ++c;
       },
       n);
   return n;
 }
 
 // The owner of every live row, on the host (where the send order is built).
-Kokkos::View<int*, Kokkos::HostSpace> owners(const Particles& p, const SlabLayout& layout) {
-  const auto bounds = device_bounds(layout);
+Kokkos::View<int*, Kokkos::HostSpace> owners(const Particles& p, const GridLayout& layout) {
+  const GridOwner grid(layout);
   Kokkos::View<int*, MemSpace> owner(Kokkos::view_alloc(std::string("redistribute_owner"), Kokkos::WithoutInitializing),
                                      p.size);
   const auto position = p.position;
-  const int axis = layout.axis(), P = layout.ranks();
   Kokkos::parallel_for(
       "redistribute::owner", Kokkos::RangePolicy<ExecSpace>(0, p.size),
-      KOKKOS_LAMBDA(const std::size_t i) { owner(i) = slab_owner(bounds, P, position(i, axis)); });
+      KOKKOS_LAMBDA(const std::size_t i) { owner(i) = grid.rank(position(i, 0), position(i, 1), position(i, 2)); });
   return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), owner);
 }
 
 }  // namespace
 
-void redistribute(MPI_Comm comm, Particles& p, const SlabLayout& layout) {
+void redistribute(MPI_Comm comm, Particles& p, const GridLayout& layout) {
   int rank = 0, P = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &P);
   if (layout.ranks() != P)
     throw std::invalid_argument("redistribute: the layout has " + std::to_string(layout.ranks()) +
-                                " slabs but the communicator " + std::to_string(P) + " ranks");
+                                " bricks but the communicator " + std::to_string(P) + " ranks");
   // MPI counts are ints; every rank must learn of an overflow anywhere
   // before the collectives below.
   unsigned long long local = p.size, most = 0;

@@ -40,8 +40,9 @@ struct CheckpointMeta {
   std::string deck_path;                       // as the run was given it ("" in files of older Strata)
   std::vector<std::string> deck_overrides;     // the run's --set arguments, in order
   std::uint64_t seed = 0;
-  int slab_axis = 0;
-  std::vector<double> slab_bounds;             // P+1 bounds of the run that wrote it
+  int slab_axis = 0;                           // decomposition.axis of the run that wrote it
+  std::array<int, 3> grid{1, 1, 1};            // its rank grid (ranks along x, y, z)
+  std::vector<double> planes;                  // its planes: grid[0] + 1 along x, then y, then z
   int ranks = 0;                               // ranks that wrote it
   std::map<std::string, double> integrator;    // named scalars the integrator needs (e.g. "neighbor_builds"), may be empty
   std::string code_version;                    // STRATA_VERSION
@@ -56,7 +57,8 @@ struct CheckpointMeta {
 // `meta` must be the same on every rank. write_checkpoint itself fills in
 // particle_count, ranks and rank_counts from `p` and `comm` (the values in
 // `meta` are ignored), and code_version when it is empty (STRATA_VERSION).
-// slab_bounds must hold comm's size + 1 bounds, and 0 <= step < 10^12
+// grid must multiply to comm's size and planes hold grid[0] + grid[1] +
+// grid[2] + 3 values, and 0 <= step < 10^12
 // (std::invalid_argument otherwise).
 //
 // Durable and atomic: the file is written under a temporary name in the same

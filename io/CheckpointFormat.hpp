@@ -12,7 +12,10 @@
 //   /strata/deck                     string [1]: the deck file's text
 //   /strata/deck_overrides           string [1]: the run's --set arguments, one per line
 //   /strata/deck_path                string [1]: the deck's path as the run was given it
-//   /strata/slab_bounds              f64 [ranks + 1]: the writing run's slab bounds
+//   /strata/grid                     i64 [3]: the writing run's rank grid (px, py, pz)
+//   /strata/planes                   f64 [px + py + pz + 3]: its planes along x, then y, then z
+//                                    (files of older Strata have /strata/slab_bounds, f64
+//                                    [ranks + 1], the bounds of slabs along slab_axis, instead)
 //   /strata/rank_counts              i64 [ranks]: rows each writing rank wrote, in rank order
 //   /strata/integrator/name, value   string [K], f64 [K]
 //   /strata/resume/{position,image,build_position}

@@ -268,7 +268,13 @@ class CheckpointFile {
     if (edges != std::vector<hsize_t>{3} && edges != std::vector<hsize_t>{3, 3})
       fail("/particles/all/box/edges has shape " + shape(edges) + ", not [3] or [3][3]");
     require("/strata/rank_counts", {P});
-    require("/strata/slab_bounds", {P + 1});
+    if (has("/strata/grid")) {
+      require("/strata/grid", {3});
+      const std::vector<hsize_t> planes = find("/strata/planes").dims;
+      if (planes.size() != 1) fail("/strata/planes is not a list of planes");
+    } else {
+      require("/strata/slab_bounds", {P + 1});
+    }
     require("/strata/deck", {1});
     const std::vector<hsize_t> K = find("/strata/integrator/name").dims;
     require("/strata/integrator/value", K);
@@ -291,6 +297,34 @@ class CheckpointFile {
     }
   }
 
+  // The writer's grid and planes; older files hold slabs along slab_axis.
+  void read_grid() {
+    if (has("/strata/grid")) {
+      const std::vector<std::int64_t> grid = read_numbers<std::int64_t>("/strata/grid", H5T_NATIVE_INT64);
+      std::int64_t product = 1;
+      for (int d = 0; d < 3; ++d) {
+        if (grid[d] < 1 || grid[d] > meta_.ranks) fail("/strata/grid holds " + std::to_string(grid[d]) + " ranks along an axis");
+        meta_.grid[d] = static_cast<int>(grid[d]);
+        product *= grid[d];
+      }
+      if (product != meta_.ranks) fail("/strata/grid does not multiply to /strata/ranks");
+      meta_.planes = read_numbers<double>("/strata/planes", H5T_NATIVE_DOUBLE);
+      if (meta_.planes.size() != static_cast<std::size_t>(meta_.grid[0] + meta_.grid[1] + meta_.grid[2] + 3))
+        fail("/strata/planes does not hold px + py + pz + 3 planes");
+      return;
+    }
+    const std::vector<double> bounds = read_numbers<double>("/strata/slab_bounds", H5T_NATIVE_DOUBLE);
+    meta_.grid = {1, 1, 1};
+    meta_.grid[meta_.slab_axis] = meta_.ranks;
+    meta_.planes.clear();
+    for (int d = 0; d < 3; ++d) {
+      if (d == meta_.slab_axis)
+        meta_.planes.insert(meta_.planes.end(), bounds.begin(), bounds.end());
+      else
+        meta_.planes.insert(meta_.planes.end(), {0.0, meta_.box[d]});
+    }
+  }
+
   void read_meta_datasets() {
     meta_.rank_counts = read_numbers<std::int64_t>("/strata/rank_counts", H5T_NATIVE_INT64);
     std::int64_t sum = 0;
@@ -301,10 +335,10 @@ class CheckpointFile {
     if (sum != meta_.particle_count)
       fail("/strata/rank_counts adds up to " + std::to_string(sum) + " particles, not particle_count " +
            std::to_string(meta_.particle_count));
-    meta_.slab_bounds = read_numbers<double>("/strata/slab_bounds", H5T_NATIVE_DOUBLE);
     const std::string problem =
         h5::cuboid_edges(read_numbers<double>("/particles/all/box/edges", H5T_NATIVE_DOUBLE), meta_.box);
     if (!problem.empty()) fail("/particles/all/box/edges is " + problem);
+    read_grid();
     const std::vector<std::string> deck = read_string_dataset("/strata/deck");
     meta_.deck_text = deck.at(0);
     if (has("/strata/deck_overrides")) {

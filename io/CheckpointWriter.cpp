@@ -30,9 +30,11 @@ using h5::WriteContext;
 void check_meta(const CheckpointMeta& meta, int ranks) {
   if (meta.step < 0 || meta.step > format::kMaxStep)
     throw std::invalid_argument("write_checkpoint: step " + std::to_string(meta.step) + " is outside [0, 10^12)");
-  if (meta.slab_bounds.size() != static_cast<std::size_t>(ranks) + 1)
-    throw std::invalid_argument("write_checkpoint: " + std::to_string(meta.slab_bounds.size()) +
-                                " slab bounds for " + std::to_string(ranks) + " ranks (expected ranks + 1)");
+  if (static_cast<long>(meta.grid[0]) * meta.grid[1] * meta.grid[2] != ranks)
+    throw std::invalid_argument("write_checkpoint: the grid does not have " + std::to_string(ranks) + " bricks");
+  if (meta.planes.size() != static_cast<std::size_t>(meta.grid[0] + meta.grid[1] + meta.grid[2] + 3))
+    throw std::invalid_argument("write_checkpoint: " + std::to_string(meta.planes.size()) +
+                                " planes for the grid (expected px + py + pz + 3)");
   if (meta.slab_axis < 0 || meta.slab_axis > 2) throw std::invalid_argument("write_checkpoint: slab_axis not 0, 1 or 2");
 }
 
@@ -110,8 +112,10 @@ void write_strata(const WriteContext& ctx, hid_t strata_group, const CheckpointM
 
   records.push_back(write_small(ctx, g, "rank_counts", "/strata/rank_counts", H5T_STD_I64LE, H5T_NATIVE_INT64, {P},
                                 8, counts.data()));
-  records.push_back(write_small(ctx, g, "slab_bounds", "/strata/slab_bounds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                                {P + 1}, 8, meta.slab_bounds.data()));
+  const std::int64_t grid[3] = {meta.grid[0], meta.grid[1], meta.grid[2]};
+  records.push_back(write_small(ctx, g, "grid", "/strata/grid", H5T_STD_I64LE, H5T_NATIVE_INT64, {3}, 8, grid));
+  records.push_back(write_small(ctx, g, "planes", "/strata/planes", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                {static_cast<hsize_t>(meta.planes.size())}, 8, meta.planes.data()));
   records.push_back(write_string_array(ctx, g, "deck", "/strata/deck", {meta.deck_text}));
   // The run's --set arguments (one per line) and deck path: with the deck
   // text, a restart rebuilds the run's configuration without the deck file.

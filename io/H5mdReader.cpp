@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
@@ -219,6 +220,17 @@ H5mdInfo read_h5md_info(const std::string& path) {
 
 H5mdSlabRead read_h5md_slab(const std::string& path, int axis, double lo, double hi, bool wrap) {
   if (axis < 0 || axis > 2) throw std::invalid_argument("read_h5md_slab: axis must be 0, 1 or 2");
+  const double inf = std::numeric_limits<double>::infinity();
+  std::array<double, 3> blo{-inf, -inf, -inf}, bhi{inf, inf, inf};
+  std::array<bool, 3> bwrap{false, false, false};
+  blo[axis] = lo;
+  bhi[axis] = hi;
+  bwrap[axis] = wrap;
+  return read_h5md_brick(path, blo, bhi, bwrap);
+}
+
+H5mdSlabRead read_h5md_brick(const std::string& path, const std::array<double, 3>& lo, const std::array<double, 3>& hi,
+                             const std::array<bool, 3>& wrap) {
   h5::QuietErrors quiet;
   H5mdFile f(path);
   const hsize_t n = f.count();
@@ -236,21 +248,24 @@ H5mdSlabRead read_h5md_slab(const std::string& path, int axis, double lo, double
   H5mdSlabRead out;
   out.box = f.box();
   out.total = static_cast<std::int64_t>(n);
-  const double L = f.box()[axis];
+  const std::array<double, 3> L = f.box();
 
   const hsize_t rows = std::min(n, kRowsPerRead);
   std::vector<double> h_pos(3 * rows), h_vel;
   std::vector<std::int64_t> h_id;
-  std::vector<int> h_species, h_image, shift(rows);
+  std::vector<int> h_species, h_image, shift(3 * rows);
   std::vector<char> keep(rows);
   for (hsize_t first = 0; first < n; first += rows) {
     const hsize_t m = std::min(rows, n - first);
     f.read_rows(f.position(), "position", first, m, 3, H5T_NATIVE_DOUBLE, h_pos.data());
     hsize_t kept = 0;
     for (hsize_t i = 0; i < m; ++i) {
-      double& x = h_pos[3 * i + static_cast<hsize_t>(axis)];
-      shift[i] = wrap && L > 0.0 ? wrap_coordinate(x, L) : 0;
-      keep[i] = lo <= x && x < hi;
+      keep[i] = true;
+      for (int d = 0; d < 3; ++d) {
+        double& x = h_pos[3 * i + static_cast<hsize_t>(d)];
+        shift[3 * i + d] = wrap[d] && L[d] > 0.0 ? wrap_coordinate(x, L[d]) : 0;
+        keep[i] = keep[i] && lo[d] <= x && x < hi[d];
+      }
       kept += keep[i] ? 1 : 0;
     }
     if (kept == 0) continue;  // skip reading the other fields of this block
@@ -278,7 +293,7 @@ H5mdSlabRead read_h5md_slab(const std::string& path, int axis, double lo, double
       out.id.push_back(id.value ? h_id[i] : static_cast<std::int64_t>(first + i));
       out.species.push_back(species.value ? h_species[i] : 0);
       if (image.value) {
-        h_image[3 * i + static_cast<hsize_t>(axis)] += shift[i];
+        for (int d = 0; d < 3; ++d) h_image[3 * i + static_cast<hsize_t>(d)] += shift[3 * i + d];
         out.image.insert(out.image.end(), &h_image[3 * i], &h_image[3 * i] + 3);
       }
     }

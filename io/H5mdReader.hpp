@@ -36,5 +36,9 @@ H5mdInfo read_h5md_info(const std::string& path);
 // and, when the file has images, the image count is adjusted so the unwrapped
 // position is unchanged.
 H5mdSlabRead read_h5md_slab(const std::string& path, int axis, double lo, double hi, bool wrap);
+// The particles inside the brick [lo, hi) on every axis, each axis d first
+// wrapped into [0, L_d) when wrap[d] (images adjusted as above).
+H5mdSlabRead read_h5md_brick(const std::string& path, const std::array<double, 3>& lo, const std::array<double, 3>& hi,
+                             const std::array<bool, 3>& wrap);
 
 }  // namespace strata

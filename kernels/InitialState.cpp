@@ -42,14 +42,13 @@ struct UniformSite {
 template <class Site>
 std::size_t count_sites(const GeneratedPlacement& g, const Site& site) {
   std::size_t n = 0;
-  const int axis = g.axis;
-  const double lo = g.lo, hi = g.hi;
+  const double lo0 = g.lo[0], lo1 = g.lo[1], lo2 = g.lo[2], hi0 = g.hi[0], hi1 = g.hi[1], hi2 = g.hi[2];
   Kokkos::parallel_reduce(
       "InitialState::count", Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(0, g.count),
       KOKKOS_LAMBDA(const std::int64_t id, std::size_t& c) {
         double x[3];
         site(id, x);
-        if (x[axis] >= lo && x[axis] < hi) ++c;
+        if (x[0] >= lo0 && x[0] < hi0 && x[1] >= lo1 && x[1] < hi1 && x[2] >= lo2 && x[2] < hi2) ++c;
       },
       n);
   return n;
@@ -57,8 +56,7 @@ std::size_t count_sites(const GeneratedPlacement& g, const Site& site) {
 
 template <class Site>
 void fill_sites(const GeneratedPlacement& g, const Site& site, Particles& p) {
-  const int axis = g.axis;
-  const double lo = g.lo, hi = g.hi;
+  const double lo0 = g.lo[0], lo1 = g.lo[1], lo2 = g.lo[2], hi0 = g.hi[0], hi1 = g.hi[1], hi2 = g.hi[2];
   const auto position = p.position;
   const auto velocity = p.velocity;
   const auto origin = p.origin;
@@ -71,7 +69,7 @@ void fill_sites(const GeneratedPlacement& g, const Site& site, Particles& p) {
       KOKKOS_LAMBDA(const std::int64_t id, std::size_t& row, const bool final) {
         double x[3];
         site(id, x);
-        if (x[axis] >= lo && x[axis] < hi) {
+        if (x[0] >= lo0 && x[0] < hi0 && x[1] >= lo1 && x[1] < hi1 && x[2] >= lo2 && x[2] < hi2) {
           if (final) {
             for (int d = 0; d < 3; ++d) {
               position(row, d) = x[d];

@@ -2,7 +2,7 @@
 // Device kernels that create a rank's initial particles.
 //
 // Generated placements (uniform, sc, fcc) are pure functions of the particle
-// id, so every rank walks all N ids and keeps those in its slab: no particle
+// id, so every rank walks all N ids and keeps those in its brick: no particle
 // data is communicated at start-up, and the state does not depend on the
 // number of ranks. Velocities are drawn per id too; the global sums needed to
 // remove net momentum and hit the temperature exactly are done in fixed point
@@ -25,15 +25,14 @@ struct GeneratedPlacement {
   std::int64_t count;      // N
   std::array<double, 3> box;
   std::uint64_t seed;
-  int axis;                // slab axis
-  double lo, hi;           // keep particles with lo <= coordinate < hi
+  std::array<double, 3> lo, hi;  // keep particles with lo <= coordinate < hi on every axis
   Composition composition{};
 };
 
 // Cells per axis of the lattice used for `count` sites (0 for Uniform).
 std::int64_t lattice_cells_per_axis(Lattice kind, std::int64_t count);
 
-// Number of particles the placement puts in [lo, hi).
+// Number of particles the placement puts in the brick [lo, hi).
 std::size_t count_generated(const GeneratedPlacement& g);
 // Fill rows [0, n) of p (p must have room) with those particles in id
 // order: position, id, species from the composition, image 0,

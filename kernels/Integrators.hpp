@@ -142,7 +142,7 @@ struct BrownianForceStep {
 };
 
 // At a rebuild: wrap periodic axes (counting images) and count the owned
-// particles now outside the slab, for Migration.
+// particles now outside the brick, for Migration.
 struct WrapAndCount {
   Vec3View position;
   IntVec3View image;
@@ -157,8 +157,7 @@ struct WrapAndCount {
         position(i, d) = x;
         image(i, d) = img;
       }
-    const double s = position(i, geom.slab_axis);
-    if (s < geom.slab_lo || s >= geom.slab_hi) ++leavers;
+    if (geom.outside(position(i, 0), position(i, 1), position(i, 2))) ++leavers;
   }
 };
 

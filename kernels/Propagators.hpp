@@ -1,8 +1,8 @@
 #pragma once
 // Propagators for non-interacting particles. Each advances rows [0, n) of
 // Particles by one step, applies the box boundaries, and counts the particles
-// that now lie outside the rank's slab [slab_lo, slab_hi) along the slab axis
-// (they are handed to Migration next). Reads and writes only the particle's
+// that now lie outside the rank's brick [lo, hi) (they are handed to
+// Migration next). Reads and writes only the particle's
 // own row: no ghosts, no atomics needed.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
@@ -14,13 +14,17 @@
 
 namespace strata {
 
-// Everything a propagator needs to know about the box and the rank's slab.
+// Everything a propagator needs to know about the box and the rank's brick
+// (decomposition/GridLayout.hpp).
 struct BoxGeometry {
   double L[3];
   bool periodic[3];
-  int slab_axis;
-  double slab_lo;  // -inf for the first slab: nothing can leave through the box wall
-  double slab_hi;  // +inf for the last slab
+  double lo[3];  // -inf for the first brick along an axis: nothing can leave through the box wall
+  double hi[3];  // +inf for the last brick
+  // Whether x lies outside the brick, so the particle must migrate.
+  KOKKOS_INLINE_FUNCTION bool outside(const double x0, const double x1, const double x2) const {
+    return x0 < lo[0] || x0 >= hi[0] || x1 < lo[1] || x1 >= hi[1] || x2 < lo[2] || x2 >= hi[2];
+  }
 };
 
 KOKKOS_INLINE_FUNCTION void apply_boundaries(const BoxGeometry& g, double x[3], double v[3], int img[3]) {
@@ -53,8 +57,7 @@ struct BallisticStep {
       velocity(i, d) = v[d];
       image(i, d) = img[d];
     }
-    const double s = x[geom.slab_axis];
-    if (s < geom.slab_lo || s >= geom.slab_hi) ++leavers;
+    if (geom.outside(x[0], x[1], x[2])) ++leavers;
   }
 };
 
@@ -92,8 +95,7 @@ struct BrownianStep {
       velocity(i, d) = v[d];
       image(i, d) = img[d];
     }
-    const double s = x[geom.slab_axis];
-    if (s < geom.slab_lo || s >= geom.slab_hi) ++leavers;
+    if (geom.outside(x[0], x[1], x[2])) ++leavers;
   }
 };
 

@@ -130,9 +130,18 @@ struct MinimizeConfig {
 // library reads device memory; on = device pointers or an input error.
 enum class GpuAwareMpi { Off, Auto, On };
 
+// decomposition.grid: the rank grid (src/Plan.cpp chooses "auto").
+enum class GridChoice { Auto, Slab, Explicit };
+
 struct DecompositionConfig {
   int axis = 0;                                 // 0 = x, 1 = y, 2 = z: the axis the slabs cut
   GpuAwareMpi gpu_aware_mpi = GpuAwareMpi::Off;
+  GridChoice grid = GridChoice::Auto;
+  std::array<int, 3> grid_dims{1, 1, 1};        // GridChoice::Explicit: ranks along x, y, z
+  std::int64_t balance_every = 0;               // steps between load-balancing checks; 0 = never
+  double balance_threshold = 1.1;               // balance when max/mean load exceeds this
+  bool balance_by_time = false;                 // load = measured compute seconds (else particles)
+  double balance_damping = 0.5;                 // fraction of the way to the balanced planes per balance step
 };
 
 struct RunConfig {

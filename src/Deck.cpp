@@ -43,6 +43,7 @@ enum class Kind {
   Strings,  // array of at least one non-empty string, no two equal
   Floats,   // array of numbers of any length (lengths are checked in check_cross())
   Pairs,    // array of tables { species = ["A", "B"], the parameters of interaction.type, cutoff = x (optional) }
+  Grid,     // one string from Spec::values, or an array of 3 integers >= 1 (decomposition.grid)
 };
 
 enum class Need {
@@ -225,6 +226,25 @@ const std::vector<Spec>& schema() {
       {"decomposition.axis", Kind::Enum, Need::Optional, "\"x\"", "", kAny, {"x", "y", "z"},
        "axis cut into one slab per rank",
        [](Config& c, const Value& v) { c.decomposition.axis = v.idx[0]; }},
+      {"decomposition.grid", Kind::Grid, Need::Optional, "\"auto\"", "", kGe1, {"auto", "slab"},
+       "rank grid: \"auto\" (least halo among the grids the box allows), \"slab\" (slabs along decomposition.axis), "
+       "or [px, py, pz] ranks along x, y, z",
+       [](Config& c, const Value& v) {
+         c.decomposition.grid = v.s == "auto" ? GridChoice::Auto : v.s == "slab" ? GridChoice::Slab : GridChoice::Explicit;
+         c.decomposition.grid_dims = v.idx;
+       }},
+      {"decomposition.balance_every", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "steps between load-balancing checks (0: never)",
+       [](Config& c, const Value& v) { c.decomposition.balance_every = v.i; }},
+      {"decomposition.balance_threshold", Kind::Float, Need::Optional, "1.1", "", kGe1, {},
+       "move the planes when the load's max/mean over ranks exceeds this",
+       [](Config& c, const Value& v) { c.decomposition.balance_threshold = v.f; }},
+      {"decomposition.balance_by", Kind::Enum, Need::Optional, "\"count\"", "", kAny, {"count", "time"},
+       "load of a rank: its particles, or its measured force and integration time",
+       [](Config& c, const Value& v) { c.decomposition.balance_by_time = v.idx[0] == 1; }},
+      {"decomposition.balance_damping", Kind::Float, Need::Optional, "0.5", "", kGt0, {},
+       "fraction of the way to the balanced planes taken per balance step (at most 1)",
+       [](Config& c, const Value& v) { c.decomposition.balance_damping = v.f; }},
       {"decomposition.gpu_aware_mpi", Kind::Enum, Need::Optional, "\"off\"", "", kAny, {"off", "auto", "on"},
        "hand MPI device pointers instead of staging messages through host memory",
        [](Config& c, const Value& v) { c.decomposition.gpu_aware_mpi = kGpuAwareMpi[v.idx[0]]; }},
@@ -422,6 +442,7 @@ std::string expect(const Spec& s) {
       return s.values.empty() ? "an array of unique non-empty strings" : "an array of unique values among " + one_of(s.values).substr(7);
     case Kind::Floats: return "an array of floats" + bound_text(s.bound);
     case Kind::Pairs: return std::string("an array of inline tables, each ") + kPairShape;
+    case Kind::Grid: return one_of(s.values) + ", or an array of 3 integers >= 1";
   }
   return "";
 }
@@ -640,6 +661,20 @@ Value check(const Spec& s, const toml::node& n, const Origin& o) {
       for (int i = 0; i < static_cast<int>(a.size()); ++i) v.pairs.push_back(get_pair(a[i], o, element(i, label)));
       break;
     }
+    case Kind::Grid:
+      if (n.is_string()) {
+        v.s = s.values[static_cast<std::size_t>(get_enum(s, n, o, label))];
+      } else if (n.is_array()) {
+        const toml::array& a = get_array3(s, n, o, label);
+        for (int i = 0; i < 3; ++i) {
+          const std::int64_t k = get_int(s, a[i], o, element(i, label));
+          if (k > 1000000) fail(o, line_of(a[i], o), element(i, label) + " is " + std::to_string(k), expect(s));
+          v.idx[i] = static_cast<int>(k);
+        }
+      } else {
+        fail(o, line_of(n, o), label + " is " + type_name(n), expect(s));
+      }
+      break;
   }
   return v;
 }
@@ -660,6 +695,8 @@ std::string canonical(const Spec& s, const Value& v) {
       for (int d = 0; d < 3; ++d) out += (d ? ", " : "") + dq(s.values[static_cast<std::size_t>(v.idx[d])]);
       return out + "]";
     }
+    case Kind::Grid:
+      return v.s.empty() ? fmt::format("[{}, {}, {}]", v.idx[0], v.idx[1], v.idx[2]) : dq(v.s);
     case Kind::Strings: {
       std::string out = "[";
       for (std::size_t k = 0; k < v.strs.size(); ++k) out += (k ? ", " : "") + dq(v.strs[k]);
@@ -744,7 +781,8 @@ std::pair<std::string, Given> parse_override(const std::string& arg) {
   const std::string syntax = expect(*s) + ", in TOML syntax; strings need double quotes";
   // A bare word for a string key is the string it obviously is
   // (--set output.dir=run1, --set propagator.type=verlet).
-  const bool stringy = s->kind == Kind::String || s->kind == Kind::Enum || s->kind == Kind::EnumOr3;
+  const bool stringy =
+      s->kind == Kind::String || s->kind == Kind::Enum || s->kind == Kind::EnumOr3 || s->kind == Kind::Grid;
   const bool bare = !text.empty() && text.find_first_of("\"'[{=#\n") == std::string::npos;
   std::string toml_text = text;
   if (stringy && bare) {
@@ -1020,6 +1058,16 @@ void check_minimize(Config& cfg, const std::map<std::string, Given>& given) {
          "[minimize] with an interaction.type other than \"none\", walls or a field");
 }
 
+// decomposition.balance_damping is a fraction: at most the whole way.
+void check_balance(const Config& cfg, const std::map<std::string, Given>& given) {
+  if (cfg.decomposition.balance_damping > 1.0) {
+    const Given& g = given.at("decomposition.balance_damping");
+    fail(g.origin, g.origin.line,
+         fmt::format("key 'decomposition.balance_damping' is {}", cfg.decomposition.balance_damping),
+         "a float > 0 and <= 1");
+  }
+}
+
 // Rules that involve more than one key.
 // [walls]: faces on non-periodic axes only, parameters only with faces and
 // only those walls.type uses. [field]: field.force has 3 numbers per species.
@@ -1064,6 +1112,7 @@ void check_walls_and_field(Config& cfg, const std::map<std::string, Given>& give
     cfg.field.force = g.value.fs;
   }
   check_minimize(cfg, given);
+  check_balance(cfg, given);
   if ((cfg.walls.any() || cfg.field.any()) && cfg.propagator.kind == PropagatorKind::Ballistic)
     fail(at("propagator.type"), at("propagator.type").line,
          "key 'propagator.type' is \"ballistic\", which ignores the forces of [walls] and [field]; use \"verlet\"",

@@ -37,27 +37,26 @@ bool needs_force(const Config& cfg) {
          cfg.propagator.kind == PropagatorKind::Langevin;
 }
 
-void place_generated(const Config& cfg, const SlabLayout& layout, int rank, Particles& p) {
+void place_generated(const Config& cfg, const GridLayout& layout, int rank, Particles& p) {
   const Lattice lattice = cfg.particles.placement == Placement::Fcc           ? Lattice::Fcc
                           : cfg.particles.placement == Placement::SimpleCubic ? Lattice::SimpleCubic
                                                                               : Lattice::Uniform;
+  // The brick with open ends at the box walls (generated sites lie in [0, L)).
+  const BoxGeometry brick = layout.geometry(rank);
   GeneratedPlacement g{lattice, cfg.particles.count, cfg.system.box, cfg.run.seed,
-                       layout.axis(), layout.lo(rank), layout.hi(rank), composition_of(cfg.species)};
-  // The last slab also takes coordinate == L (cannot happen for generated
-  // sites, which lie in [0, L), but keeps the rule the same as owner()).
-  if (rank == layout.ranks() - 1) g.hi = std::nextafter(layout.hi(rank), INFINITY);
+                       {brick.lo[0], brick.lo[1], brick.lo[2]}, {brick.hi[0], brick.hi[1], brick.hi[2]},
+                       composition_of(cfg.species)};
   const std::size_t n = count_generated(g);
   p.allocate(startup_capacity(n), needs_force(cfg));  // headroom: a slab's count fluctuates by ~sqrt(n) per step
   fill_generated(g, p);
   p.size = n;
 }
 
-void place_from_file(const Config& cfg, const SlabLayout& layout, int rank, Particles& p, bool& has_velocity) {
-  const bool wrap = layout.periodic();
-  double hi = layout.hi(rank);
-  if (rank == layout.ranks() - 1) hi = INFINITY;
-  double lo = rank == 0 ? -INFINITY : layout.lo(rank);
-  const H5mdSlabRead r = read_h5md_slab(cfg.particles.file, layout.axis(), lo, hi, wrap);
+void place_from_file(const Config& cfg, const GridLayout& layout, int rank, Particles& p, bool& has_velocity) {
+  const BoxGeometry brick = layout.geometry(rank);
+  const H5mdSlabRead r =
+      read_h5md_brick(cfg.particles.file, {brick.lo[0], brick.lo[1], brick.lo[2]},
+                      {brick.hi[0], brick.hi[1], brick.hi[2]}, {brick.periodic[0], brick.periodic[1], brick.periodic[2]});
   const std::size_t n = r.id.size();
   p.allocate(n + n / 64 + 1024, needs_force(cfg));
   p.size = n;
@@ -128,7 +127,7 @@ void initialize_velocities(MPI_Comm comm, const Config& cfg, Particles& p) {
 
 void draw_initial_velocities(MPI_Comm comm, const Config& cfg, Particles& p) { initialize_velocities(comm, cfg, p); }
 
-Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout) {
+Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const GridLayout& layout) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   Particles p;
@@ -148,7 +147,7 @@ Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLa
   return p;
 }
 
-Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const SlabLayout& layout) {
+Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const GridLayout& layout) {
   Particles p = read_checkpoint_rows(comm, checkpoint);
   redistribute(comm, p, layout);
   return p;

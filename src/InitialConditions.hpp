@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "kernels/Particles.hpp"
 #include "kernels/Species.hpp"
 #include "src/Config.hpp"
@@ -22,11 +22,11 @@ Composition composition_of(const SpeciesConfig& species);
 void draw_initial_velocities(MPI_Comm comm, const Config& cfg, Particles& p);
 
 // Collective over comm (velocity sums are reduced over ranks).
-Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const SlabLayout& layout);
+Particles build_initial_particles(MPI_Comm comm, const Config& cfg, const GridLayout& layout);
 
 // Collective over comm: the particles of a checkpoint, each on its owner
 // under `layout` (io/ reads the rows, decomposition/ routes them; nothing
 // moves when `layout` is the one the checkpoint was written with).
-Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const SlabLayout& layout);
+Particles restore_particles(MPI_Comm comm, const std::string& checkpoint, const GridLayout& layout);
 
 }  // namespace strata

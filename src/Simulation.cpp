@@ -13,7 +13,8 @@
 #include "decomposition/CommStats.hpp"
 #include "decomposition/HaloExchange.hpp"
 #include "decomposition/Migration.hpp"
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
+#include "src/Plan.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5mdWriter.hpp"
 #include "io/OutputDir.hpp"
@@ -52,14 +53,30 @@ int comm_rank(MPI_Comm comm) {
   return r;
 }
 
-// A restart on as many ranks as wrote the checkpoint keeps its slab bounds
-// (so the run continues bitwise); otherwise the slabs are cut anew.
+// A restart on the grid that wrote the checkpoint keeps its planes, as load
+// balancing left them (so the run continues bitwise); on another grid the
+// bricks are cut anew.
 bool writer_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
-  return meta && meta->ranks == comm_size(comm) && meta->slab_axis == cfg.decomposition.axis;
+  return meta && meta->ranks == comm_size(comm) && meta->grid == choose_grid(cfg, comm_size(comm)) &&
+         (meta->ranks > 1 || meta->slab_axis == cfg.decomposition.axis);
 }
-SlabLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
-  if (writer_layout(comm, cfg, meta)) return SlabLayout(cfg.system, meta->slab_axis, meta->slab_bounds);
-  return SlabLayout::uniform(cfg.system, cfg.decomposition.axis, comm_size(comm));
+GridLayout initial_layout(MPI_Comm comm, const Config& cfg, const CheckpointMeta* meta) {
+  if (!writer_layout(comm, cfg, meta)) return initial_grid(cfg, comm_size(comm));
+  GridPlanes planes;
+  std::size_t k = 0;
+  for (int d = 0; d < 3; ++d)
+    for (int c = 0; c <= meta->grid[d]; ++c) planes[d].push_back(meta->planes[k++]);
+  return GridLayout(cfg.system, planes, cfg.decomposition.axis);
+}
+std::vector<double> all_planes(const GridLayout& layout) {
+  std::vector<double> out;
+  for (int d = 0; d < 3; ++d) out.insert(out.end(), layout.planes(d).begin(), layout.planes(d).end());
+  return out;
+}
+std::string grid_label(const GridLayout& layout) {
+  const auto cut = layout.cut_axes();
+  if (cut.size() <= 1) return fmt::format("slabs along {}", "xyz"[cut.empty() ? layout.primary_axis() : cut[0]]);
+  return fmt::format("a {} x {} x {} grid", layout.dims()[0], layout.dims()[1], layout.dims()[2]);
 }
 
 // Particles of each species over all ranks (fixed for the run), for the
@@ -127,7 +144,7 @@ class Simulation {
   int rank_ = 0, ranks_ = 1;
   bool forces_ = false;  // forces of any kind: pairs, walls, a body force
   bool pairs_ = false;   // a pair potential: ghosts, neighbour lists, the pair kernel
-  SlabLayout layout_;
+  GridLayout layout_;
   BoxGeometry geom_;
   MassTable masses_;
   Particles particles_;
@@ -269,13 +286,15 @@ void Simulation::build_ghosts_and_list() {
   PhaseTimer t(times_.neighbor);
   record_build_positions();
   if (!pairs_) return;
-  const int axis = layout_.axis();
+  // Bins span the brick and its halo: on a cut axis (and a one-rank run's
+  // slab axis) the brick's planes +- w, on other periodic axes the box +- w.
   const double w = halo_->width();
   BinningBox box{};
   for (int d = 0; d < 3; ++d) {
-    const bool pad = geom_.periodic[d] || d == axis;
-    box.lo[d] = d == axis ? layout_.lo(rank_) - w : (pad ? -w : 0.0);
-    box.hi[d] = d == axis ? layout_.hi(rank_) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
+    const bool brick = layout_.dims()[d] > 1 || d == layout_.primary_axis();
+    const bool pad = geom_.periodic[d] || brick;
+    box.lo[d] = brick ? layout_.lo(rank_, d) - w : (pad ? -w : 0.0);
+    box.hi[d] = brick ? layout_.hi(rank_, d) + w : (pad ? cfg_.system.box[d] + w : cfg_.system.box[d]);
   }
   neighbors_.build(particles_.position, static_cast<int>(particles_.size),
                    static_cast<int>(particles_.size + particles_.ghosts), box, pair_->max_cutoff() + cfg_.interaction.skin,
@@ -483,8 +502,9 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
   meta.deck_path = cfg_.deck_path;
   meta.deck_overrides = cfg_.overrides;
   meta.seed = cfg_.run.seed;
-  meta.slab_axis = layout_.axis();
-  meta.slab_bounds = layout_.bounds();
+  meta.slab_axis = cfg_.decomposition.axis;
+  meta.grid = layout_.dims();
+  meta.planes = all_planes(layout_);
   meta.box = cfg_.system.box;
   meta.boundary = cfg_.system.boundary;
   meta.code_version = STRATA_VERSION;
@@ -534,15 +554,16 @@ void Simulation::stop_early(std::int64_t step, int reason) {
 bool Simulation::run() {
   checked_particle_counts(comm_, first_step_, particles_, cfg_.particles.count);
   if (particles_.size == 0)
-    runlog::warn(fmt::format("owns no particles: its slab [{:.6g}, {:.6g}) along {} is empty (fewer ranks "
-                             "would use the machine better)",
-                             layout_.lo(rank_), layout_.hi(rank_), "xyz"[layout_.axis()]));
+    runlog::warn(fmt::format("owns no particles: its brick [{:.6g}, {:.6g}) x [{:.6g}, {:.6g}) x [{:.6g}, {:.6g}) is "
+                             "empty (fewer ranks, or decomposition.balance_every, would use the machine better)",
+                             layout_.lo(rank_, 0), layout_.hi(rank_, 0), layout_.lo(rank_, 1), layout_.hi(rank_, 1),
+                             layout_.lo(rank_, 2), layout_.hi(rank_, 2)));
   set_up_forces();
-  runlog::say(fmt::format("strata: {}{}{}{}, {} particles, {} rank{}, slabs along {}, steps {}..{}", integrator_->name(),
+  runlog::say(fmt::format("strata: {}{}{}{}, {} particles, {} rank{}, {}, steps {}..{}", integrator_->name(),
                           pairs_ ? " with " : "", pairs_ ? interaction_label(cfg_.interaction.kind) : "",
                           fmt::format("{}{}", cfg_.walls.any() ? ", walls" : "", cfg_.field.any() ? ", a body force" : ""),
                           cfg_.particles.count, ranks_,
-                          ranks_ == 1 ? "" : "s", "xyz"[layout_.axis()], first_step_, last_step_));
+                          ranks_ == 1 ? "" : "s", grid_label(layout_), first_step_, last_step_));
   if (restarted_)
     runlog::say(fmt::format("strata: continuing from {} (step {}{})", options_.restart_path, first_step_,
                             resumed_exactly_ || !forces_ ? ", exactly" : "; lists rebuilt on a new layout"));

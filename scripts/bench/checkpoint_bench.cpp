@@ -22,7 +22,7 @@
 #include <string>
 
 #include "decomposition/Redistribute.hpp"
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "io/Checkpoint.hpp"
 #include "src/InitialConditions.hpp"
 
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     const double L = std::cbrt(static_cast<double>(cfg.particles.count) / 0.5);  // number density 0.5
     cfg.system.box = {L, L, L};
     cfg.run.seed = 2026;
-    const SlabLayout layout = SlabLayout::uniform(cfg.system, 0, P);
+    const GridLayout layout = GridLayout::slab(cfg.system, 0, P);
     const Particles p = build_initial_particles(MPI_COMM_WORLD, cfg, layout);
 
     CheckpointMeta meta;
@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
     meta.time = 1.0;
     meta.deck_text = "# benchmark\n";
     meta.seed = cfg.run.seed;
-    meta.slab_axis = layout.axis();
-    meta.slab_bounds = layout.bounds();
+    meta.slab_axis = 0;
+    meta.grid = layout.dims();
+    for (int d = 0; d < 3; ++d) meta.planes.insert(meta.planes.end(), layout.planes(d).begin(), layout.planes(d).end());
     meta.box = cfg.system.box;
     meta.boundary = cfg.system.boundary;
 

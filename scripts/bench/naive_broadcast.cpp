@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "kernels/Integrator.hpp"
 #include "src/InitialConditions.hpp"
 
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     cfg.propagator.kind = PropagatorKind::Brownian;
     cfg.run.timestep = 0.001;
     cfg.run.seed = 2026;
-    const SlabLayout layout = SlabLayout::uniform(cfg.system, 0, P);
+    const GridLayout layout = GridLayout::slab(cfg.system, 0, P);
     Particles p = build_initial_particles(MPI_COMM_WORLD, cfg, layout);
     auto propagator = std::make_unique<BrownianIntegrator>(cfg.propagator.diffusion, cfg.run.timestep, cfg.run.seed,
                                                            cfg.propagator.noise);
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
       auto k_id = Kokkos::create_mirror_view(p.id);
       for (std::size_t j = 0; j < total; ++j) {
         const double s = all[j * kFields];
-        if (s < geom.slab_lo || s >= geom.slab_hi) continue;
+        if (s < geom.lo[0] || s >= geom.hi[0]) continue;
         if (kept >= p.capacity()) break;
         for (int d = 0; d < 3; ++d) {
           k_pos(kept, d) = all[j * kFields + d];

@@ -18,7 +18,7 @@
 
 #include "core/Version.hpp"
 #include "decomposition/Redistribute.hpp"
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5mdReader.hpp"
 #include "io/H5mdWriter.hpp"
@@ -31,7 +31,7 @@ namespace {
 
 // What a restart does: this rank's share of the file, then every particle
 // to its owner under `layout`.
-Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const SlabLayout& layout) {
+Particles read_checkpoint_particles(MPI_Comm comm, const std::string& path, const GridLayout& layout) {
   Particles p = read_checkpoint_rows(comm, path);
   redistribute(comm, p, layout);
   return p;
@@ -51,36 +51,37 @@ SystemBox system_config() {
 
 double x_of(std::int64_t id) { return position_of(id, 0, kBox); }
 
-SlabLayout uniform_layout(MPI_Comm comm = MPI_COMM_WORLD) {
-  return SlabLayout::uniform(system_config(), 0, world_size(comm));
+GridLayout uniform_layout(MPI_Comm comm = MPI_COMM_WORLD) {
+  return GridLayout::slab(system_config(), 0, world_size(comm));
 }
 
 // Slab 0 is empty ([0, 0)), so rank 0 writes no rows when P > 1; the rest
 // of the box is cut unevenly.
-SlabLayout layout_with_empty_first_slab(int P) {
+GridLayout layout_with_empty_first_slab(int P) {
   std::vector<double> b{0.0};
   for (int r = 1; r < P; ++r) b.push_back(kBox[0] * (static_cast<double>(r - 1) / P) * 1.3);
   b.push_back(kBox[0]);
-  return SlabLayout(system_config(), 0, b);
+  return GridLayout::slab(system_config(), 0, b);
 }
 
 // Of ids 0..N-1, the ones this rank owns under `layout`, in descending id
 // order (so "row order preserved" cannot pass by accident of sorting).
-Particles owned_particles(std::int64_t N, const SlabLayout& layout, MPI_Comm comm = MPI_COMM_WORLD) {
+Particles owned_particles(std::int64_t N, const GridLayout& layout, MPI_Comm comm = MPI_COMM_WORLD) {
   std::vector<std::int64_t> ids;
   for (std::int64_t id = N - 1; id >= 0; --id)
-    if (layout.owner(x_of(id)) == world_rank(comm)) ids.push_back(id);
+    if (layout.owner_on(0, x_of(id)) == world_rank(comm)) ids.push_back(id);
   return make_particles(ids, kBox, x_of);
 }
 
-CheckpointMeta meta_for(const SlabLayout& layout, std::int64_t step) {
+CheckpointMeta meta_for(const GridLayout& layout, std::int64_t step) {
   CheckpointMeta m;
   m.step = step;
   m.time = 0.125 * static_cast<double>(step);
   m.deck_text = "[run]\nsteps = 10  # \"quoted\", t\xc3\xa4" "b\there\n\n[system]\nbox = [10, 12.5, 7.25]\n";
   m.seed = 0xFEDCBA9876543210ULL;
-  m.slab_axis = layout.axis();
-  m.slab_bounds = layout.bounds();
+  m.slab_axis = 0;
+  m.grid = layout.dims();
+  for (int d = 0; d < 3; ++d) m.planes.insert(m.planes.end(), layout.planes(d).begin(), layout.planes(d).end());
   m.integrator = {{"neighbor_builds", 17.0}, {"skin", 0.3}};
   m.box = kBox;
   m.boundary = system_config().boundary;
@@ -121,7 +122,7 @@ std::set<std::string> names_in(const fs::path& dir) {
 
 // Every particle 0..N-1 is on exactly one rank of `comm`, that rank owns its
 // position under `layout`, and every field is bit for bit as written.
-void expect_each_particle_once_on_its_owner(const Particles& p, std::int64_t N, const SlabLayout& layout,
+void expect_each_particle_once_on_its_owner(const Particles& p, std::int64_t N, const GridLayout& layout,
                                             MPI_Comm comm) {
   const HostParticles h = to_host(p);
   std::vector<int> seen(static_cast<std::size_t>(N), 0), everywhere(seen.size(), 0);
@@ -130,7 +131,7 @@ void expect_each_particle_once_on_its_owner(const Particles& p, std::int64_t N, 
     const std::int64_t id = h.id[k];
     ASSERT_TRUE(0 <= id && id < N) << "row " << k << " holds id " << id;
     seen[static_cast<std::size_t>(id)] += 1;
-    if ((layout.owner(h.position[k][0]) != world_rank(comm) || !row_is_intact(h, k, kBox, x_of(id))) && ++bad <= 5)
+    if ((layout.owner_on(0, h.position[k][0]) != world_rank(comm) || !row_is_intact(h, k, kBox, x_of(id))) && ++bad <= 5)
       ADD_FAILURE() << "id " << id << " is damaged or not on its owner";
   }
   EXPECT_EQ(bad, 0u);
@@ -188,7 +189,7 @@ class CheckpointTest : public ::testing::Test {
 std::string CheckpointTest::root_;
 
 TEST_F(CheckpointTest, RoundTripOnTheSameRanksIsBitwiseAndKeepsEachRanksRowOrder) {
-  const SlabLayout layout = layout_with_empty_first_slab(world_size());
+  const GridLayout layout = layout_with_empty_first_slab(world_size());
   const std::int64_t N = 53;
   const Particles written = owned_particles(N, layout);
   const CheckpointMeta meta = meta_for(layout, 42);
@@ -215,7 +216,8 @@ TEST_F(CheckpointTest, RoundTripOnTheSameRanksIsBitwiseAndKeepsEachRanksRowOrder
   EXPECT_EQ(m.deck_text, meta.deck_text);
   EXPECT_EQ(m.seed, meta.seed);
   EXPECT_EQ(m.slab_axis, 0);
-  EXPECT_EQ(m.slab_bounds, layout.bounds());
+  EXPECT_EQ(m.grid, layout.dims());
+  EXPECT_EQ(m.planes.size(), layout.planes(0).size() + 4);
   EXPECT_EQ(m.ranks, world_size());
   EXPECT_EQ(m.integrator, meta.integrator);
   EXPECT_EQ(m.code_version, STRATA_VERSION);
@@ -252,7 +254,7 @@ TEST_F(CheckpointTest, ReadingOnFewerRanksPutsEveryParticleOnItsOwnerOnceAndInta
   MPI_Comm sub = MPI_COMM_NULL;
   MPI_Comm_split(MPI_COMM_WORLD, world_rank() < readers ? 0 : MPI_UNDEFINED, world_rank(), &sub);
   if (sub != MPI_COMM_NULL) {
-    const SlabLayout layout = uniform_layout(sub);
+    const GridLayout layout = uniform_layout(sub);
     const Particles p = read_checkpoint_particles(sub, checkpoint(5), layout);
     expect_each_particle_once_on_its_owner(p, N, layout, sub);
     MPI_Comm_free(&sub);
@@ -262,7 +264,7 @@ TEST_F(CheckpointTest, ReadingOnFewerRanksPutsEveryParticleOnItsOwnerOnceAndInta
 TEST_F(CheckpointTest, ReadingWithOtherBoundsRoutesEveryParticleToItsNewOwner) {
   const std::int64_t N = 61;
   write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(N, uniform_layout()), meta_for(uniform_layout(), 5), 0);
-  const SlabLayout other = layout_with_empty_first_slab(world_size());
+  const GridLayout other = layout_with_empty_first_slab(world_size());
   const Particles p = read_checkpoint_particles(MPI_COMM_WORLD, checkpoint(5), other);
   expect_each_particle_once_on_its_owner(p, N, other, MPI_COMM_WORLD);
 }
@@ -276,14 +278,14 @@ TEST_F(CheckpointTest, ReadingBigSharesSpansReadBlocksAndWriterBoundaries) {
   MPI_Comm sub = MPI_COMM_NULL;
   MPI_Comm_split(MPI_COMM_WORLD, world_rank() < readers ? 0 : MPI_UNDEFINED, world_rank(), &sub);
   if (sub != MPI_COMM_NULL) {
-    const SlabLayout layout = uniform_layout(sub);
+    const GridLayout layout = uniform_layout(sub);
     expect_each_particle_once_on_its_owner(read_checkpoint_particles(sub, checkpoint(9), layout), N, layout, sub);
     MPI_Comm_free(&sub);
   }
 }
 
 TEST_F(CheckpointTest, KeepTwoLeavesOnlyTheTwoNewestAndNoOneElsesFiles) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const Particles p = owned_particles(20, layout);
   // Not complete checkpoints, so not the rotation's to delete.
   const std::string damaged = "checkpoint-000000000000.h5", foreign_temp = "checkpoint-000000000005.h5.99999.tmp";
@@ -302,7 +304,7 @@ TEST_F(CheckpointTest, KeepTwoLeavesOnlyTheTwoNewestAndNoOneElsesFiles) {
 }
 
 TEST_F(CheckpointTest, TruncatedFileIsRejectedOnEveryRank) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(500, layout), meta_for(layout, 1), 0);
   const std::string bad = out_ + "/truncated.h5";
   damaged_copy(good, bad, truncate_to_half);
@@ -341,7 +343,7 @@ void flip_first_data_byte(const std::string& path, const std::string& dataset) {
 }
 
 TEST_F(CheckpointTest, FlippedByteInAnyParticleDatasetIsCaughtAndNamed) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(500, layout), meta_for(layout, 1), 0);
   for (const std::string dataset : {"position", "velocity", "origin", "image", "id", "species"}) {
     const std::string bad = out_ + "/flipped-" + dataset + ".h5", path = "/particles/all/" + dataset + "/value";
@@ -357,7 +359,7 @@ TEST_F(CheckpointTest, FlippedByteInAnyParticleDatasetIsCaughtAndNamed) {
 }
 
 TEST_F(CheckpointTest, FlippedByteInTheMetaIsCaughtByHdf5sOwnChecksums) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const CheckpointMeta meta = meta_for(layout, 1);
   const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(20, layout), meta, 0);
   const std::string bad = out_ + "/flipped-seed.h5";
@@ -375,7 +377,7 @@ TEST_F(CheckpointTest, FlippedByteInTheMetaIsCaughtByHdf5sOwnChecksums) {
 }
 
 TEST_F(CheckpointTest, PlainH5mdTextAndMissingFilesAreNotCheckpoints) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::string h5md = out_ + "/plain.h5", text = out_ + "/deck.toml", missing = out_ + "/missing.h5";
   if (world_rank() == 0) {
     fs::create_directories(out_);
@@ -403,7 +405,7 @@ TEST_F(CheckpointTest, PlainH5mdTextAndMissingFilesAreNotCheckpoints) {
 }
 
 TEST_F(CheckpointTest, NewerFormatVersionIsRejected) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(20, layout), meta_for(layout, 1), 0);
   const std::string newer = out_ + "/newer.h5";
   damaged_copy(good, newer, [](const std::string& to) {
@@ -479,7 +481,7 @@ void edges_as_matrix(const std::string& path, const std::vector<double>& matrix)
 }
 
 TEST_F(CheckpointTest, BoxEdgesAsADiagonalMatrixAreReadAndTriclinicOnesRefused) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::int64_t N = 40;
   const std::string good = write_checkpoint(MPI_COMM_WORLD, out_, owned_particles(N, layout), meta_for(layout, 5), 0);
   const std::string matrix = out_ + "/matrix.h5", triclinic = out_ + "/triclinic.h5";
@@ -504,7 +506,7 @@ TEST_F(CheckpointTest, BoxEdgesAsADiagonalMatrixAreReadAndTriclinicOnesRefused) 
 }
 
 TEST_F(CheckpointTest, FindLatestSkipsDamagedNewestAndTempFilesWithAWarning) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   std::vector<std::string> warnings;
   EXPECT_EQ(find_latest_checkpoint(out_, warnings), "") << "no directory yet";
   const Particles p = owned_particles(40, layout);
@@ -528,7 +530,7 @@ TEST_F(CheckpointTest, UnwritableDirectoryThrowsTheSameErrorOnEveryRank) {
     std::ofstream(blocker) << "a regular file, so nothing can be created under it (even by root)";
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const std::string msg = thrown_message<std::runtime_error>(
       [&] { write_checkpoint(MPI_COMM_WORLD, blocker + "/run", owned_particles(20, layout), meta_for(layout, 1), 2); });
   EXPECT_NE(msg.find(blocker + "/run/checkpoints"), std::string::npos) << "'" << msg << "'";
@@ -536,7 +538,7 @@ TEST_F(CheckpointTest, UnwritableDirectoryThrowsTheSameErrorOnEveryRank) {
 }
 
 TEST_F(CheckpointTest, FailedWriteLeavesEarlierCheckpointsUntouchedAndNoTempFile) {
-  const SlabLayout layout = uniform_layout();
+  const GridLayout layout = uniform_layout();
   const Particles p = owned_particles(40, layout);
   write_checkpoint(MPI_COMM_WORLD, out_, p, meta_for(layout, 1), 2);
   write_checkpoint(MPI_COMM_WORLD, out_, p, meta_for(layout, 2), 2);

@@ -164,6 +164,11 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "dmax = 0.05\n"
                                  "[decomposition]\n"
                                  "axis = \"z\"\n"
+                                 "grid = [1, 1, 1]\n"
+                                 "balance_every = 40\n"
+                                 "balance_threshold = 1.25\n"
+                                 "balance_by = \"time\"\n"
+                                 "balance_damping = 0.75\n"
                                  "gpu_aware_mpi = \"auto\"\n"
                                  "[run]\n"
                                  "steps = 0\n"
@@ -236,6 +241,12 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_EQ(c.minimize.dmax, 0.05);
   EXPECT_EQ(c.decomposition.axis, 2);
   EXPECT_EQ(c.decomposition.gpu_aware_mpi, GpuAwareMpi::Auto);
+  EXPECT_EQ(c.decomposition.grid, GridChoice::Explicit);
+  EXPECT_EQ(c.decomposition.grid_dims, (std::array<int, 3>{1, 1, 1}));
+  EXPECT_EQ(c.decomposition.balance_every, 40);
+  EXPECT_EQ(c.decomposition.balance_threshold, 1.25);
+  EXPECT_TRUE(c.decomposition.balance_by_time);
+  EXPECT_EQ(c.decomposition.balance_damping, 0.75);
   EXPECT_EQ(c.run.steps, 0);
   EXPECT_EQ(c.run.timestep, 0.002);
   EXPECT_EQ(c.run.seed, 9007199254740993ull);
@@ -962,7 +973,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 55u);
+  ASSERT_EQ(keys.size(), 60u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {

@@ -16,7 +16,7 @@
 
 #include "decomposition/CommStats.hpp"
 #include "decomposition/HaloExchange.hpp"
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "kernels/PairForce.hpp"
 #include "kernels/potentials/LennardJones.hpp"
 #include "src/Interactions.hpp"
@@ -63,7 +63,7 @@ void expect_all_pairs_sums(const PairForce& force, const ReferencePair& ref) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &P);
   SystemBox system;
-  system.box = {12.0, 7.0, 6.5};  // slabs of 3 at 4 ranks, >= cutoff + skin
+  system.box = {12.0, 7.0, 6.5};  // slabs of 3 at 4 ranks and 2 x 2 bricks, >= cutoff + skin
   const std::array<double, 3> L = system.box;
   const double cutoff = force.max_cutoff(), skin = 0.3;
   ASSERT_LE(cutoff, 2.7);
@@ -71,14 +71,22 @@ void expect_all_pairs_sums(const PairForce& force, const ReferencePair& ref) {
 
   // Half lists (each pair once, reactions sent home) and full lists (each
   // pair from both sides, ghosts from both neighbours, nothing sent back).
+  // Every slab axis and every grid of P bricks that the box allows.
+  std::vector<GridDims> grids;
+  for (int px = 1; px <= P; ++px)
+    for (int py = 1; py <= P / px; ++py)
+      if (P % (px * py) == 0) grids.push_back({px, py, P / (px * py)});
   for (const bool full : {false, true})
-  for (int axis = 0; axis < 3; ++axis) {
-    if (L[axis] / P < cutoff + skin) continue;  // y, z at 3 and 4 ranks: too thin
-    SCOPED_TRACE(std::string(full ? "full" : "half") + " lists, slab axis " + std::to_string(axis));
-    const SlabLayout layout = SlabLayout::uniform(system, axis, P);
+  for (const GridDims& dims : grids) {
+    bool fits = true;
+    for (int d = 0; d < 3; ++d) fits = fits && (dims[d] == 1 || L[d] / dims[d] >= cutoff + skin);
+    if (!fits) continue;
+    const GridLayout layout = GridLayout::uniform(system, dims);
+    SCOPED_TRACE(std::string(full ? "full" : "half") + " lists, grid " + std::to_string(dims[0]) + "x" +
+                 std::to_string(dims[1]) + "x" + std::to_string(dims[2]));
     std::vector<int> mine;
     for (int k = 0; k < static_cast<int>(atoms.size()); ++k)
-      if (atoms[k].x[axis] >= layout.lo(rank) && atoms[k].x[axis] < layout.hi(rank)) mine.push_back(k);
+      if (layout.owner(atoms[k].x) == rank) mine.push_back(k);
     Particles p;
     p.allocate(mine.size(), true);
     p.size = mine.size();
@@ -98,8 +106,9 @@ void expect_all_pairs_sums(const PairForce& force, const ReferencePair& ref) {
     const double w = halo.width();
     BinningBox box{};
     for (int d = 0; d < 3; ++d) {
-      box.lo[d] = d == axis ? layout.lo(rank) - w : -w;
-      box.hi[d] = d == axis ? layout.hi(rank) + w : L[d] + w;
+      const bool cut = dims[d] > 1 || d == layout.primary_axis();
+      box.lo[d] = cut ? layout.lo(rank, d) - w : -w;
+      box.hi[d] = cut ? layout.hi(rank, d) + w : L[d] + w;
     }
     NeighborList list;
     list.build(p.position, static_cast<int>(p.size), static_cast<int>(p.size + p.ghosts), box, cutoff + skin,
@@ -132,8 +141,8 @@ void expect_all_pairs_sums(const PairForce& force, const ReferencePair& ref) {
       }
     EXPECT_GT(interacting, 100);
     if (rank == 0)
-      std::printf("%d ranks, slab axis %d: %d pairs; energy %.12g, relative difference %.1e; virial %.12g, %.1e\n",
-                  P, axis, interacting, e_ref, std::abs(total[0] - e_ref) / std::abs(e_ref), w_ref,
+      std::printf("%d ranks, grid %dx%dx%d: %d pairs; energy %.12g, relative difference %.1e; virial %.12g, %.1e\n",
+                  P, dims[0], dims[1], dims[2], interacting, e_ref, std::abs(total[0] - e_ref) / std::abs(e_ref), w_ref,
                   std::abs(total[1] - w_ref) / std::abs(w_ref));
     EXPECT_NEAR(total[0], e_ref, 1e-10 * std::abs(e_ref));
     EXPECT_NEAR(total[1], w_ref, 1e-10 * std::abs(w_ref));

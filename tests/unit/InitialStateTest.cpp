@@ -11,7 +11,7 @@ using namespace strata;
 namespace {
 
 GeneratedPlacement placement(Lattice kind, std::int64_t n, double lo, double hi) {
-  return GeneratedPlacement{kind, n, {8.0, 9.0, 10.0}, 42, 0, lo, hi};
+  return GeneratedPlacement{kind, n, {8.0, 9.0, 10.0}, 42, {lo, -1.0, -1.0}, {hi, 100.0, 100.0}};
 }
 
 std::vector<std::int64_t> ids_in(const GeneratedPlacement& g) {
@@ -24,8 +24,10 @@ std::vector<std::int64_t> ids_in(const GeneratedPlacement& g) {
   auto h_pos = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
   std::vector<std::int64_t> ids;
   for (std::size_t i = 0; i < n; ++i) {
-    EXPECT_GE(h_pos(i, 0), g.lo);
-    EXPECT_LT(h_pos(i, 0), g.hi);
+    for (int d = 0; d < 3; ++d) {
+      EXPECT_GE(h_pos(i, d), g.lo[d]);
+      EXPECT_LT(h_pos(i, d), g.hi[d]);
+    }
     for (int d = 0; d < 3; ++d) {
       EXPECT_GE(h_pos(i, d), 0.0);
       EXPECT_LT(h_pos(i, d), g.box[d]);
@@ -68,7 +70,7 @@ TEST(InitialState, SlabsPartitionEveryPlacementWithoutLossOrDuplicates) {
 }
 
 TEST(InitialState, FccSitesAreDistinctAtTheExpectedSpacing) {
-  const auto g = GeneratedPlacement{Lattice::Fcc, 4 * 27, {6.0, 6.0, 6.0}, 1, 0, 0.0, 7.0};
+  const auto g = GeneratedPlacement{Lattice::Fcc, 4 * 27, {6.0, 6.0, 6.0}, 1, {0.0, 0.0, 0.0}, {7.0, 7.0, 7.0}};
   Particles p;
   p.allocate(count_generated(g));
   fill_generated(g, p);

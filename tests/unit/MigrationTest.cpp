@@ -86,7 +86,7 @@ Particles scattered_particles(std::int64_t n_global, const SystemBox& s, std::ui
 }
 
 // Every particle is home, intact, and present exactly once over all ranks.
-void expect_all_home_and_intact(const Particles& p, const SlabLayout& layout, std::int64_t n_global,
+void expect_all_home_and_intact(const Particles& p, const GridLayout& layout, std::int64_t n_global,
                                 const SystemBox& s, std::uint64_t seed) {
   const int r = comm_rank();
   auto h_pos = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.position);
@@ -103,7 +103,8 @@ void expect_all_home_and_intact(const Particles& p, const SlabLayout& layout, st
     ASSERT_LT(id, n_global);
     count[id] += 1;
     const Expected e = expected_for(id, s, seed);
-    bad += layout.owner(h_pos(i, layout.axis())) != r;
+    const double x[3] = {h_pos(i, 0), h_pos(i, 1), h_pos(i, 2)};
+    bad += layout.owner(x) != r;
     for (int d = 0; d < 3; ++d)
       bad += h_pos(i, d) != e.x[d] || h_vel(i, d) != e.v[d] || h_org(i, d) != e.o[d] || h_img(i, d) != e.img[d];
     bad += h_spc(i) != e.species;
@@ -120,7 +121,7 @@ void expect_all_home_and_intact(const Particles& p, const SlabLayout& layout, st
 
 TEST(Migration, ConservesParticlesAcrossManyHopsOnPeriodicAxis) {
   const auto s = make_box(Boundary::Periodic);
-  const auto layout = SlabLayout::uniform(s, 0, comm_size());
+  const auto layout = GridLayout::slab(s, 0, comm_size());
   Particles p = scattered_particles(5003, s, 11);
   Migration m(MPI_COMM_WORLD, layout);
   CommStats stats;
@@ -137,7 +138,7 @@ TEST(Migration, ConservesParticlesAcrossManyHopsOnPeriodicAxis) {
 
 TEST(Migration, ConservesParticlesBetweenReflectingWalls) {
   const auto s = make_box(Boundary::Reflecting);
-  const auto layout = SlabLayout::uniform(s, 0, comm_size());
+  const auto layout = GridLayout::slab(s, 0, comm_size());
   Particles p = scattered_particles(4001, s, 12);
   Migration m(MPI_COMM_WORLD, layout);
   CommStats stats;
@@ -151,7 +152,7 @@ TEST(Migration, HandlesEmptySlabsAndAllParticlesOnOneRank) {
   // All ranks but the last own empty slabs [0,0); the last owns the box.
   std::vector<double> bounds(P + 1, 0.0);
   bounds[P] = s.box[0];
-  const SlabLayout layout(s, 0, bounds);
+  const GridLayout layout = GridLayout::slab(s, 0, bounds);
   Particles p = scattered_particles(3000, s, 13);
   Migration m(MPI_COMM_WORLD, layout);
   CommStats stats;
@@ -166,7 +167,7 @@ TEST(Migration, RepeatedExchangesAfterLayoutChangesKeepEveryParticle) {
   const auto s = make_box(Boundary::Periodic);
   const int P = comm_size();
   Particles p = scattered_particles(2500, s, 14);
-  Migration m(MPI_COMM_WORLD, SlabLayout::uniform(s, 0, P));
+  Migration m(MPI_COMM_WORLD, GridLayout::slab(s, 0, P));
   CommStats stats;
   m.exchange(p, -1, stats);
   // Move the slab bounds (as a load balancer would) a few times.
@@ -178,7 +179,7 @@ TEST(Migration, RepeatedExchangesAfterLayoutChangesKeepEveryParticle) {
     }
     b[0] = 0.0;
     b[P] = s.box[0];
-    const SlabLayout layout(s, 0, b);
+    const GridLayout layout = GridLayout::slab(s, 0, b);
     m.set_layout(layout);
     m.exchange(p, -1, stats);
     expect_all_home_and_intact(p, layout, 2500, s, 14);

@@ -26,11 +26,11 @@ SystemBox system_config() {
 double spread_x(std::int64_t id) { return 0.25 * static_cast<double>((id * 17) % 40); }
 
 // Uneven slabs (the last is wide): bounds 0, 1, 2, ..., P-1, then L.
-SlabLayout uneven_layout(int P) {
+GridLayout uneven_layout(int P) {
   std::vector<double> b;
   for (int r = 0; r < P; ++r) b.push_back(static_cast<double>(r));
   b.push_back(system_config().box[0]);
-  return SlabLayout(system_config(), 0, b);
+  return GridLayout::slab(system_config(), 0, b);
 }
 
 TEST(Redistribute, EveryParticleEndsOnItsOwnerOnceAndIntact) {
@@ -41,7 +41,7 @@ TEST(Redistribute, EveryParticleEndsOnItsOwnerOnceAndIntact) {
   std::vector<std::int64_t> ids(local);
   for (std::size_t i = 0; i < local; ++i) ids[i] = first + static_cast<std::int64_t>(local - 1 - i);  // descending
   Particles p = make_particles(ids, system_config().box, spread_x);
-  const SlabLayout layout = uneven_layout(P);
+  const GridLayout layout = uneven_layout(P);
 
   redistribute(MPI_COMM_WORLD, p, layout);
 
@@ -52,7 +52,7 @@ TEST(Redistribute, EveryParticleEndsOnItsOwnerOnceAndIntact) {
     const std::int64_t id = h.id[k];
     ASSERT_TRUE(0 <= id && id < total) << "row " << k << " holds id " << id;
     seen[static_cast<std::size_t>(id)] += 1;
-    EXPECT_EQ(layout.owner(h.position[k][0]), rank) << "id " << id << " at x " << h.position[k][0];
+    EXPECT_EQ(layout.owner_on(0, h.position[k][0]), rank) << "id " << id << " at x " << h.position[k][0];
     EXPECT_TRUE(row_is_intact(h, k, system_config().box, spread_x(id))) << "id " << id;
   }
   MPI_Allreduce(seen.data(), everywhere.data(), static_cast<int>(seen.size()), MPI_INT, MPI_SUM, MPI_COMM_WORLD);
@@ -66,7 +66,7 @@ TEST(Redistribute, StayersKeepTheirOrderAndArrivalsFollowBySourceRank) {
   std::vector<std::int64_t> ids(local);
   for (std::size_t i = 0; i < local; ++i) ids[i] = first + static_cast<std::int64_t>((i * 13) % local);  // shuffled
   Particles p = make_particles(ids, system_config().box, spread_x);
-  const SlabLayout layout = uneven_layout(P);
+  const GridLayout layout = uneven_layout(P);
 
   redistribute(MPI_COMM_WORLD, p, layout);
 
@@ -78,22 +78,22 @@ TEST(Redistribute, StayersKeepTheirOrderAndArrivalsFollowBySourceRank) {
     for (std::size_t i = 0; i < local; ++i) {
       const std::int64_t id = static_cast<std::int64_t>(source) * static_cast<std::int64_t>(local) +
                               static_cast<std::int64_t>((i * 13) % local);
-      if (layout.owner(spread_x(id)) == rank) expected.push_back(id);
+      if (layout.owner_on(0, spread_x(id)) == rank) expected.push_back(id);
     }
   }
   std::vector<std::int64_t> mine;
   for (std::int64_t id : ids)
-    if (layout.owner(spread_x(id)) == rank) mine.push_back(id);
+    if (layout.owner_on(0, spread_x(id)) == rank) mine.push_back(id);
   expected.insert(expected.begin(), mine.begin(), mine.end());
   EXPECT_EQ(to_host(p).id, expected);
 }
 
 TEST(Redistribute, ParticlesAlreadyHomeKeepTheirViewsAndGetSpareRoom) {
   const int rank = world_rank();
-  const SlabLayout layout = uneven_layout(world_size());
+  const GridLayout layout = uneven_layout(world_size());
   std::vector<std::int64_t> ids;
   for (std::int64_t id = 0; id < 200; ++id)
-    if (layout.owner(spread_x(id)) == rank) ids.push_back(id);
+    if (layout.owner_on(0, spread_x(id)) == rank) ids.push_back(id);
   Particles p = make_particles(ids, system_config().box, spread_x);
   p.reserve(startup_capacity(p.size));
   const double* before = p.position.data();

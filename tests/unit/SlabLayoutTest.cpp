@@ -1,6 +1,9 @@
+// GridLayout: slabs (one cut axis) and 3-D grids of bricks.
 #include <gtest/gtest.h>
 
-#include "decomposition/SlabLayout.hpp"
+#include <cmath>
+
+#include "decomposition/GridLayout.hpp"
 
 using namespace strata;
 
@@ -11,51 +14,78 @@ SystemBox box(double L, Boundary b = Boundary::Periodic) {
   s.boundary = {b, b, b};
   return s;
 }
+GridPlanes slab_planes(const SystemBox& s, int axis, std::vector<double> bounds) {
+  GridPlanes p;
+  for (int d = 0; d < 3; ++d) p[d] = d == axis ? bounds : std::vector<double>{0.0, s.box[d]};
+  return p;
+}
 }  // namespace
 
-TEST(SlabLayout, UniformSlabsTileTheAxisExactly) {
-  const auto layout = SlabLayout::uniform(box(10.0), 1, 3);
+TEST(GridLayout, UniformSlabsTileTheAxisExactly) {
+  const auto layout = GridLayout::slab(box(10.0), 1, 3);
   EXPECT_EQ(layout.ranks(), 3);
-  EXPECT_EQ(layout.lo(0), 0.0);
-  EXPECT_EQ(layout.hi(2), 20.0);
-  for (int r = 0; r + 1 < 3; ++r) EXPECT_EQ(layout.hi(r), layout.lo(r + 1));
+  EXPECT_EQ(layout.dims(), (GridDims{1, 3, 1}));
+  EXPECT_EQ(layout.lo(0, 1), 0.0);
+  EXPECT_EQ(layout.hi(2, 1), 20.0);
+  for (int r = 0; r + 1 < 3; ++r) EXPECT_EQ(layout.hi(r, 1), layout.lo(r + 1, 1));
+  EXPECT_TRUE(layout.is_slab());
 }
 
-TEST(SlabLayout, OwnerAgreesWithHalfOpenBoundsAndClampsOutside) {
-  const auto layout = SlabLayout::uniform(box(12.0), 0, 4);  // bounds 0 3 6 9 12
-  EXPECT_EQ(layout.owner(0.0), 0);
-  EXPECT_EQ(layout.owner(2.999), 0);
-  EXPECT_EQ(layout.owner(3.0), 1);
-  EXPECT_EQ(layout.owner(11.9), 3);
-  EXPECT_EQ(layout.owner(12.0), 3);
-  EXPECT_EQ(layout.owner(-1.0), 0);
+TEST(GridLayout, OwnerAgreesWithHalfOpenBoundsAndClampsOutside) {
+  const auto layout = GridLayout::slab(box(12.0), 0, 4);  // planes 0 3 6 9 12
+  EXPECT_EQ(layout.owner_on(0, 0.0), 0);
+  EXPECT_EQ(layout.owner_on(0, 2.999), 0);
+  EXPECT_EQ(layout.owner_on(0, 3.0), 1);
+  EXPECT_EQ(layout.owner_on(0, 11.9), 3);
+  EXPECT_EQ(layout.owner_on(0, 12.0), 3);
+  EXPECT_EQ(layout.owner_on(0, -1.0), 0);
 }
 
-TEST(SlabLayout, EmptySlabsOwnNothing) {
-  SlabLayout layout(box(10.0), 0, {0.0, 5.0, 5.0, 5.0, 10.0});
-  EXPECT_EQ(layout.owner(4.9), 0);
-  EXPECT_EQ(layout.owner(5.0), 3);
+TEST(GridLayout, EmptySlabsOwnNothing) {
+  const SystemBox s = box(10.0);
+  GridLayout layout(s, slab_planes(s, 0, {0.0, 5.0, 5.0, 5.0, 10.0}));
+  EXPECT_EQ(layout.owner_on(0, 4.9), 0);
+  EXPECT_EQ(layout.owner_on(0, 5.0), 3);
 }
 
-TEST(SlabLayout, NeighboursWrapOnPeriodicAxisAndStopAtWalls) {
-  const auto periodic = SlabLayout::uniform(box(10.0), 0, 3);
-  EXPECT_EQ(periodic.left_of(0), 2);
-  EXPECT_EQ(periodic.right_of(2), 0);
-  const auto single = SlabLayout::uniform(box(10.0), 0, 1);
-  EXPECT_EQ(single.left_of(0), 0);
-  EXPECT_EQ(single.right_of(0), 0);
-  const auto walls = SlabLayout::uniform(box(10.0, Boundary::Reflecting), 0, 3);
-  EXPECT_EQ(walls.left_of(0), MPI_PROC_NULL);
-  EXPECT_EQ(walls.right_of(2), MPI_PROC_NULL);
-  EXPECT_EQ(walls.right_of(1), 2);
+TEST(GridLayout, RanksAreNumberedXFastestAndOwnersFollowEveryAxis) {
+  const auto layout = GridLayout::uniform(box(12.0), {2, 3, 2});  // box 12 x 24 x 36
+  EXPECT_EQ(layout.ranks(), 12);
+  EXPECT_EQ(layout.coords(7), (GridDims{1, 0, 1}));
+  EXPECT_EQ(layout.rank_at({1, 0, 1}), 7);
+  const double x[3] = {6.0, 7.9, 18.0};  // x in [6, 12), y in [0, 8), z in [18, 36)
+  EXPECT_EQ(layout.owner(x), 7);
+  EXPECT_EQ(layout.lo(7, 2), 18.0);
+  EXPECT_EQ(layout.hi(7, 1), 8.0);
+  EXPECT_EQ(layout.cut_axes(), (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(layout.is_slab());
 }
 
-TEST(SlabLayout, GeometryOpensTheOuterSlabFaces) {
-  const auto layout = SlabLayout::uniform(box(10.0), 2, 2);
+TEST(GridLayout, NeighboursWrapOnPeriodicAxesAndStopAtWalls) {
+  const auto periodic = GridLayout::slab(box(10.0), 0, 3);
+  EXPECT_EQ(periodic.neighbor(0, 0, -1), 2);
+  EXPECT_EQ(periodic.neighbor(2, 0, +1), 0);
+  const auto single = GridLayout::slab(box(10.0), 0, 1);
+  EXPECT_EQ(single.neighbor(0, 0, -1), 0);
+  EXPECT_EQ(single.neighbor(0, 0, +1), 0);
+  const auto walls = GridLayout::slab(box(10.0, Boundary::Reflecting), 0, 3);
+  EXPECT_EQ(walls.neighbor(0, 0, -1), MPI_PROC_NULL);
+  EXPECT_EQ(walls.neighbor(2, 0, +1), MPI_PROC_NULL);
+  EXPECT_EQ(walls.neighbor(1, 0, +1), 2);
+  const auto grid = GridLayout::uniform(box(10.0), {2, 2, 3});
+  EXPECT_EQ(grid.neighbor(0, 1, -1), 2);   // (0,0,0) -> (0,1,0)
+  EXPECT_EQ(grid.neighbor(0, 2, -1), 8);   // (0,0,0) -> (0,0,2)
+  EXPECT_EQ(grid.neighbor(11, 2, +1), 3);  // (1,1,2) -> (1,1,0)
+}
+
+TEST(GridLayout, GeometryOpensTheOuterFaces) {
+  const auto layout = GridLayout::uniform(box(10.0), {1, 1, 2});
   const auto g0 = layout.geometry(0), g1 = layout.geometry(1);
-  EXPECT_EQ(g0.slab_axis, 2);
-  EXPECT_TRUE(std::isinf(g0.slab_lo) && g0.slab_lo < 0);
-  EXPECT_EQ(g0.slab_hi, 15.0);
-  EXPECT_EQ(g1.slab_lo, 15.0);
-  EXPECT_TRUE(std::isinf(g1.slab_hi) && g1.slab_hi > 0);
+  EXPECT_TRUE(std::isinf(g0.lo[2]) && g0.lo[2] < 0);
+  EXPECT_EQ(g0.hi[2], 15.0);
+  EXPECT_EQ(g1.lo[2], 15.0);
+  EXPECT_TRUE(std::isinf(g1.hi[2]) && g1.hi[2] > 0);
+  EXPECT_TRUE(std::isinf(g0.lo[0]) && std::isinf(g0.hi[0]));  // an uncut axis is open on both sides
+  EXPECT_FALSE(g0.outside(5.0, 19.0, 14.9));
+  EXPECT_TRUE(g0.outside(5.0, 19.0, 15.0));
 }

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "decomposition/SlabLayout.hpp"
+#include "decomposition/GridLayout.hpp"
 #include "io/ThermoLog.hpp"
 #include "io/TrajectoryWriter.hpp"
 #include "kernels/InitialState.hpp"
@@ -117,8 +117,10 @@ int run(MPI_Comm comm, const Args& a) {
   const double L = a.lattice * static_cast<double>(a.cells);
   SystemBox system;
   system.box = {L, L, L};
-  const SlabLayout layout = SlabLayout::uniform(system, 0, ranks);
-  GeneratedPlacement g{Lattice::Fcc, N, system.box, 1, 0, layout.lo(rank), layout.hi(rank)};
+  const GridLayout layout = GridLayout::slab(system, 0, ranks);
+  const BoxGeometry brick = layout.geometry(rank);
+  GeneratedPlacement g{Lattice::Fcc, N, system.box, 1, {brick.lo[0], brick.lo[1], brick.lo[2]},
+                       {brick.hi[0], brick.hi[1], brick.hi[2]}};
   const std::size_t n = count_generated(g);
   Particles p;
   p.allocate(n + 1, options_from(a).force);
