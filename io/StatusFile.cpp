@@ -51,10 +51,10 @@ std::string status_json(const RunStatus& s) {
       "{{\n  \"state\": {},\n  \"updated\": {},\n  \"deck\": {},\n  \"ranks\": {},\n  \"particles\": {},\n"
       "  \"step\": {},\n  \"first_step\": {},\n  \"last_step\": {},\n  \"percent\": {},\n  \"time\": {},\n"
       "  \"elapsed_s\": {},\n  \"steps_per_s\": {},\n  \"particle_steps_per_s\": {},\n  \"eta_s\": {},\n"
-      "  \"rank_particles\": [{}],\n  \"last_checkpoint\": {{\"path\": {}, \"step\": {}}},\n  \"message\": {}\n}}\n",
+      "  \"rank_particles\": [{}],\n  \"imbalance\": {},\n  \"last_checkpoint\": {{\"path\": {}, \"step\": {}}},\n  \"message\": {}\n}}\n",
       quoted(s.state), quoted(utc_now()), quoted(s.deck), s.ranks, s.particles, s.step, s.first_step, s.last_step,
       number(pct), number(s.time), number(s.elapsed_s), number(s.steps_per_s), number(s.particle_steps_per_s),
-      s.eta_s < 0 ? "null" : number(s.eta_s), counts,
+      s.eta_s < 0 ? "null" : number(s.eta_s), counts, number(s.imbalance),
       s.last_checkpoint.empty() ? "null" : quoted(s.last_checkpoint),
       s.last_checkpoint_step < 0 ? "null" : std::to_string(s.last_checkpoint_step), quoted(s.message));
 }

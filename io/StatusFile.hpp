@@ -20,6 +20,7 @@ struct RunStatus {
   double steps_per_s = 0, particle_steps_per_s = 0;
   double eta_s = -1;               // < 0: not known yet
   std::vector<std::int64_t> rank_particles;  // owned particles per rank at `step`
+  double imbalance = 1.0;                    // their max / mean
   std::string last_checkpoint;     // path, or empty
   std::int64_t last_checkpoint_step = -1;
   std::string message;             // why it stopped or failed, how to resume

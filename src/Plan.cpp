@@ -143,8 +143,9 @@ GridDims choose_grid(const Config& cfg, int ranks) {
                      fmt::format("no grid of {} ranks has bricks at least cutoff + skin = {:.6g} wide in this box "
                                  "({:.6g} x {:.6g} x {:.6g})",
                                  ranks, w, cfg.system.box[0], cfg.system.box[1], cfg.system.box[2]),
-                     fmt::format("at most {} ranks for this box ({} x {} x {})", most, most_along(cfg, 0, w),
-                                 most_along(cfg, 1, w), most_along(cfg, 2, w)));
+                     fmt::format("a rank count px * py * pz with px <= {}, py <= {}, pz <= {}: at most {} ranks for "
+                                 "this box",
+                                 most_along(cfg, 0, w), most_along(cfg, 1, w), most_along(cfg, 2, w), most));
   }
   return best;
 }

@@ -52,6 +52,7 @@ void RunMonitor::publish(const std::string& state, const std::string& message, i
 
 void RunMonitor::thermo(const ThermoRow& row, double now) {
   status_.rank_particles = row.rank_particles;
+  status_.imbalance = row.imbalance;
   progress(row.step, now);
   if (rank_ == 0) {
     const std::int64_t last = status_.last_step;

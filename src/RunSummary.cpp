@@ -81,6 +81,12 @@ void write_run_summary(MPI_Comm comm, const SummaryInputs& in, const PhaseTimes&
                     in.list_builds > 0 ? steps_run / static_cast<double>(in.list_builds) : 0.0));
   say(fmt::format("  migration          {:.3g} particles/rank/step (max {:.3g}), {:.3g} exchange rounds/step",
                   migrated.mean, migrated.max, rounds.mean));
+  say(fmt::format("  load balance       imbalance (max/mean particles per rank) {:.3f} at the start, {:.3f} at the end; "
+                  "{}",
+                  in.imbalance_start, in.imbalance_end,
+                  in.balance_every > 0 ? fmt::format("planes moved {} times (checked every {} steps)", in.balance_moves,
+                                                     in.balance_every)
+                                       : std::string("balancing off (decomposition.balance_every)")));
   say(fmt::format("  communication      {:.3g} messages/rank/step (max {:.3g}), {:.4g} bytes/rank/step (max {:.4g})",
                   msgs.mean, msgs.max, bytes.mean, bytes.max));
   say(fmt::format("  peak memory        {:.1f} MB per rank (max {:.1f} MB), {:.1f} B/particle over all ranks",
@@ -94,13 +100,15 @@ void write_run_summary(MPI_Comm comm, const SummaryInputs& in, const PhaseTimes&
       "  \"time_s\": {{\"integrate\": {:.6g}, \"neighbor\": {:.6g}, \"communicate\": {:.6g}, \"force\": {:.6g}, "
       "\"output\": {:.6g}, \"mpi_wait\": {:.6g}}},\n"
       "  \"neighbor_builds\": {},\n"
+      "  \"imbalance\": {{\"start\": {:.6g}, \"end\": {:.6g}, \"balance_moves\": {}}},\n"
       "  \"messages_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
       "  \"bytes_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
       "  \"migrated_per_rank_step\": {{\"mean\": {:.6g}, \"max\": {:.6g}}},\n"
       "  \"peak_rss_bytes\": {{\"mean\": {:.6g}, \"max\": {:.6g}, \"total\": {:.6g}}},\n"
       "  \"peak_bytes_per_particle\": {:.6g}\n}}\n",
       ranks, in.particles, in.steps, in.wall, loop, steps_per_s, psteps, integrate.mean, neighbor.mean,
-      communicate.mean, force.mean, output.mean, wait.mean, in.list_builds, msgs.mean, msgs.max, bytes.mean, bytes.max,
+      communicate.mean, force.mean, output.mean, wait.mean, in.list_builds, in.imbalance_start, in.imbalance_end,
+      in.balance_moves, msgs.mean, msgs.max, bytes.mean, bytes.max,
       migrated.mean, migrated.max, rss.mean, rss.max, rss_total, rss_total / N);
 }
 

@@ -40,6 +40,9 @@ struct SummaryInputs {
   bool forces = false;
   long long list_builds = 0;
   double wall = 0;
+  std::int64_t balance_every = 0;                 // decomposition.balance_every
+  int balance_moves = 0;                          // times the planes moved
+  double imbalance_start = 1, imbalance_end = 1;  // max/mean particles per rank
 };
 
 // Collective (means and maxima over ranks); rank 0 prints and writes

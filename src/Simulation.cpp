@@ -15,6 +15,7 @@
 #include "decomposition/Migration.hpp"
 #include "decomposition/GridLayout.hpp"
 #include "src/Plan.hpp"
+#include "decomposition/LoadBalancer.hpp"
 #include "io/Checkpoint.hpp"
 #include "io/H5mdWriter.hpp"
 #include "io/OutputDir.hpp"
@@ -114,6 +115,8 @@ class Simulation {
   // The phases of one step, in the order the loop calls them.
   StepMotion integrate_first(std::int64_t step);
   bool rebuild_due(std::int64_t step, const StepMotion& moved);
+  bool balance_due(std::int64_t step) const;
+  void balance(std::int64_t step, StepMotion& moved);
   void migrate(const StepMotion& moved);
   void build_ghosts_and_list();
   void update_ghosts();
@@ -169,6 +172,14 @@ class Simulation {
   Vec3View build_position_;  // each owned row's position at the last list build, exact
   PairSums pair_sums_;
   long long list_builds_ = 0;
+  // decomposition.balance_every: the next multiple to check at (the first
+  // rebuild step on or after it), the moves made, the measured seconds at
+  // the last check, and the particle imbalance at the start and after the
+  // last move.
+  std::int64_t balance_next_ = 0;
+  int balance_moves_ = 0;
+  double balance_seconds_ = 0.0;
+  double imbalance_start_ = 1.0, imbalance_moved_ = 0.0;
   bool full_lists_ = false;  // interaction.neighbor_list
   bool resumed_exactly_ = false;
 };
@@ -198,6 +209,8 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   last_step_ = cfg_.run.steps;
   if (restart) {
     first_step_ = restart->step;
+    const auto next = restart->integrator.find("balance_next");
+    if (next != restart->integrator.end()) balance_next_ = static_cast<std::int64_t>(next->second);
     // Under forces, on the layout that wrote it, a checkpoint holds the
     // exact rows and list-build state: the rows are taken as written (no
     // routing: a row may lie outside its slab until the next build).
@@ -260,6 +273,34 @@ bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
   }
   if (any == 2) stop_blown_up(comm_, step, particles_, build_position_, halo, "");
   return any != 0;
+}
+
+// decomposition.balance_every: due at the first rebuild step on or after
+// the next multiple (every step is a rebuild without forces).
+bool Simulation::balance_due(std::int64_t step) const {
+  return cfg_.decomposition.balance_every > 0 && ranks_ > 1 && step >= balance_next_;
+}
+
+// Move the planes toward equal load when the imbalance exceeds the
+// threshold (decomposition/LoadBalancer.hpp). Then the particles migrate
+// to the new bricks and the ghosts and lists are rebuilt, as at any rebuild.
+void Simulation::balance(std::int64_t step, StepMotion& moved) {
+  PhaseTimer t(times_.comm);
+  const auto& d = cfg_.decomposition;
+  balance_next_ = (step / d.balance_every + 1) * d.balance_every;
+  const double seconds = times_.force + times_.integrate + times_.neighbor;
+  const double load = d.balance_by_time ? seconds - balance_seconds_ : static_cast<double>(particles_.size);
+  balance_seconds_ = seconds;
+  if (!(load_imbalance(comm_, load) > d.balance_threshold)) return;
+  // A hair over the halo, so rounding never leaves a brick thinner than it.
+  const double min_width = pairs_ ? halo_->width() * (1.0 + 1e-9) : 0.0;
+  layout_ = balanced_layout(comm_, layout_, load, min_width, d.balance_damping);
+  geom_ = layout_.geometry(rank_);
+  migration_.set_layout(layout_);
+  if (pairs_)
+    halo_ = std::make_unique<HaloExchange>(comm_, layout_, halo_->width(), options_.gpu_aware_mpi, !full_lists_);
+  moved.leavers = -1;  // counted against the old bricks: count again
+  ++balance_moves_;
 }
 
 // Fold positions into the box (unless the integrator did) and hand every
@@ -509,6 +550,7 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
   meta.boundary = cfg_.system.boundary;
   meta.code_version = STRATA_VERSION;
   meta.integrator["neighbor_builds"] = static_cast<double>(list_builds_);
+  if (cfg_.decomposition.balance_every > 0) meta.integrator["balance_next"] = static_cast<double>(balance_next_);
   const ResumeRows resume{particles_.position, particles_.image, build_position_};
   try {
     const std::string path =
@@ -569,6 +611,9 @@ bool Simulation::run() {
                             resumed_exactly_ || !forces_ ? ", exactly" : "; lists rebuilt on a new layout"));
   else if (cfg_.minimize.on)
     minimize();  // a resumed run continues from the dynamics: never again
+  if (const std::int64_t every = cfg_.decomposition.balance_every; every > 0 && balance_next_ == 0)
+    balance_next_ = (first_step_ / every + 1) * every;
+  imbalance_start_ = load_imbalance(comm_, static_cast<double>(particles_.size));
   times_.setup = MPI_Wtime() - t_start_;
   const double t_loop = MPI_Wtime();
   monitor_.loop_started(t_loop);
@@ -580,8 +625,9 @@ bool Simulation::run() {
   double step_started = MPI_Wtime();
   stop_at_step_boundaries();
   for (std::int64_t step = first_step_ + 1; step <= last_step_; ++step) {
-    const StepMotion moved = integrate_first(step);
+    StepMotion moved = integrate_first(step);
     if (rebuild_due(step, moved)) {
+      if (balance_due(step)) balance(step, moved);
       migrate(moved);
       build_ghosts_and_list();
     } else {
@@ -616,6 +662,10 @@ bool Simulation::run() {
   times_.output += times_.final;
   SummaryInputs in{out_dir_.string(), cfg_.particles.count, last_step_ - first_step_, forces_, list_builds_,
                    MPI_Wtime() - t_start_};
+  in.balance_every = cfg_.decomposition.balance_every;
+  in.balance_moves = balance_moves_;
+  in.imbalance_start = imbalance_start_;
+  in.imbalance_end = load_imbalance(comm_, static_cast<double>(particles_.size));
   write_run_summary(comm_, in, times_, stats_);
   monitor_.finished(t_loop + times_.loop, final_path);
   runlog::gather(comm_);

@@ -143,13 +143,18 @@ std::string find_restart(MPI_Comm comm, const std::string& dir, const std::strin
   return path;
 }
 
-// What a restart may change: how long the run goes on and what it writes
-// when. Anything else would not be the run the checkpoint belongs to.
+// What a restart may change: how long the run goes on, what it writes
+// when, and how the box is cut over the ranks. Anything else would not be
+// the run the checkpoint belongs to.
 bool safe_to_change(const std::string& key) {
   static const std::vector<std::string> keys = {
       "run.steps",        "run.walltime",           "output.dir",
       "output.thermo_every", "output.checkpoint_every", "output.checkpoint_keep",
-      "output.trajectory_every", "decomposition.gpu_aware_mpi"};
+      "output.trajectory_every", "decomposition.gpu_aware_mpi",
+      // How the box is cut: a restart on another grid (or rank count)
+      // redistributes the particles and continues to within rounding.
+      "decomposition.grid", "decomposition.axis", "decomposition.balance_every",
+      "decomposition.balance_threshold", "decomposition.balance_by", "decomposition.balance_damping"};
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -186,7 +191,7 @@ strata::Config restart_config(const std::string& path, const std::string& deck, 
                                from_set || deck.empty() ? 0 : line_of(cfg, key),
                                key + " is " + values.second + " but " + path + " was written with " + values.first,
                                "the checkpoint's value: a restart may change only run.steps, run.walltime, "
-                               "output.dir and the output cadences");
+                               "output.dir, the output cadences and the [decomposition] keys");
     }
   }
   // Files of an older Strata carry no overrides: check what must agree.
