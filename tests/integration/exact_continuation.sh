@@ -10,6 +10,8 @@
 #    `--restart latest --output DIR` alone (no deck: the checkpoint holds it
 #    and its --set overrides) ends bitwise where the uninterrupted run ends,
 #    with the same thermo.csv and trajectory.h5;
+#    (also verlet and brownian on 4 ranks, a 2 x 2 x 1 grid whose planes
+#    move by load balancing);
 #  - a run stopped by SIGUSR1 resumes with the command it printed, run
 #    exactly as printed, to the same state.
 source "$(dirname "$0")/common.sh"
@@ -90,6 +92,25 @@ for np in 1 2; do
     same "$base.a" "$base.c" "$kind on $np ranks: stopped at 137 and resumed"
     echo "$kind on $np ranks: checkpoints change nothing; stopped at 137 and resumed bitwise"
   done
+done
+
+# On a 2 x 2 x 1 grid whose planes move (load balancing by particle count
+# every 20 steps, whenever max/mean > 1): the planes and the next balance
+# step are in the checkpoint, so a stop at 137 resumes bitwise too.
+for kind in verlet brownian; do
+  deck_for "$kind" >"$WORK/$kind.toml"
+  base="$WORK/$kind.grid"
+  grid=(--set 'decomposition.grid=[2,2,1]' --set decomposition.balance_every=20
+    --set decomposition.balance_threshold=1.0 --set run.seed=7)
+  strata_np 4 run "$WORK/$kind.toml" "${grid[@]}" --output "$base.a" >"$base.a.log" 2>&1 ||
+    { cat "$base.a.log"; fail "$kind on a 2x2x1 grid"; }
+  grep -Eq "planes moved [1-9][0-9]* times" "$base.a.log" || { cat "$base.a.log"; fail "$kind: the planes never moved"; }
+  STRATA_FAULT_INJECT="rank=0,step=137,kind=usr1" strata_np 4 run "$WORK/$kind.toml" "${grid[@]}" \
+    --output "$base.c" >"$base.s.log" 2>&1 || { cat "$base.s.log"; fail "$kind on a grid stopped at 137"; }
+  strata_np 4 run --restart latest --output "$base.c" >"$base.c.log" 2>&1 ||
+    { cat "$base.c.log"; fail "$kind on a grid: resume"; }
+  same "$base.a" "$base.c" "$kind on a balanced 2x2x1 grid: stopped at 137 and resumed"
+  echo "$kind on a balanced 2x2x1 grid: stopped at 137 and resumed bitwise"
 done
 
 # A signal stop, resumed with the printed command, as printed.
