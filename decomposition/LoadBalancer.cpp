@@ -13,23 +13,23 @@ double load_imbalance(MPI_Comm comm, double load) {
   return sum > 0.0 ? most / (sum / ranks) : 1.0;
 }
 
-std::vector<double> shifted_planes(const std::vector<double>& planes, const std::vector<double>& slice_load,
-                                   double min_width, double damping) {
+std::vector<double> shifted_planes(const std::vector<double>& planes, const std::vector<double>& edges,
+                                   const std::vector<double>& bin_load, double min_width, double damping) {
   const int p = static_cast<int>(planes.size()) - 1;
+  const int bins = static_cast<int>(bin_load.size());
   std::vector<double> out = planes;
   double total = 0.0;
-  for (double l : slice_load) total += l;
+  for (double l : bin_load) total += l;
   if (p < 2 || !(total > 0.0)) return out;
   const double L = planes[p];
-  // Where the cumulative load reaches k/p of the total, slice by slice.
-  int c = 0;
-  double before = 0.0;  // load of the slices below c
+  // Where the cumulative load reaches k/p of the total, bin by bin.
+  int b = 0;
+  double before = 0.0;  // load of the bins below b
   for (int k = 1; k < p; ++k) {
     const double target = total * k / p;
-    while (c < p - 1 && before + slice_load[c] < target) before += slice_load[c++];
-    const double width = planes[c + 1] - planes[c];
-    const double f = slice_load[c] > 0.0 ? std::clamp((target - before) / slice_load[c], 0.0, 1.0) : 0.5;
-    const double balanced = planes[c] + f * width;
+    while (b < bins - 1 && before + bin_load[b] < target) before += bin_load[b++];
+    const double f = bin_load[b] > 0.0 ? std::clamp((target - before) / bin_load[b], 0.0, 1.0) : 0.5;
+    const double balanced = edges[b] + f * (edges[b + 1] - edges[b]);
     out[k] = planes[k] + damping * (balanced - planes[k]);
   }
   // No brick thinner than min_width: plane k within [k w, L - (p - k) w],
@@ -41,20 +41,44 @@ std::vector<double> shifted_planes(const std::vector<double>& planes, const std:
   return out;
 }
 
-GridLayout balanced_layout(MPI_Comm comm, const GridLayout& layout, double load, double min_width, double damping) {
+std::vector<long long> axis_histograms(const Particles& p, const GridLayout& layout) {
+  // Particles per bin along each axis (integers: the sums are exact and in
+  // no particular order, so atomics are fine).
+  Kokkos::View<long long*, MemSpace> counts("balance_histogram", 3 * kBalanceBins);
+  const auto position = p.position;
+  const double L0 = layout.system().box[0], L1 = layout.system().box[1], L2 = layout.system().box[2];
+  Kokkos::parallel_for(
+      "LoadBalancer::histogram", Kokkos::RangePolicy<ExecSpace>(0, p.size), KOKKOS_LAMBDA(const std::size_t i) {
+        const double L[3] = {L0, L1, L2};
+        for (int d = 0; d < 3; ++d) {
+          int b = static_cast<int>(position(i, d) / L[d] * kBalanceBins);
+          b = b < 0 ? 0 : (b >= kBalanceBins ? kBalanceBins - 1 : b);
+          Kokkos::atomic_add(&counts(d * kBalanceBins + b), 1LL);
+        }
+      });
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts);
+  return std::vector<long long>(h.data(), h.data() + 3 * kBalanceBins);
+}
+
+GridLayout balanced_layout(MPI_Comm comm, const GridLayout& layout, const Particles& p, double load, double min_width,
+                           double damping) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const GridDims& dims = layout.dims();
-  const GridDims me = layout.coords(rank);
-  // My load in my slice of every axis, summed over the ranks of each slice.
-  std::vector<double> mine(dims[0] + dims[1] + dims[2], 0.0), slices(mine.size(), 0.0);
-  for (int d = 0, offset = 0; d < 3; offset += dims[d], ++d) mine[offset + me[d]] = load;
-  MPI_Allreduce(mine.data(), slices.data(), static_cast<int>(mine.size()), MPI_DOUBLE, MPI_SUM, comm);
+  // This rank's load spread evenly over its particles, binned per axis.
+  const std::vector<long long> counts = axis_histograms(p, layout);
+  const double per_particle = p.size > 0 ? load / static_cast<double>(p.size) : 0.0;
+  std::vector<double> mine(counts.size()), bins(counts.size(), 0.0);
+  for (std::size_t k = 0; k < counts.size(); ++k) mine[k] = static_cast<double>(counts[k]) * per_particle;
+  MPI_Allreduce(mine.data(), bins.data(), static_cast<int>(mine.size()), MPI_DOUBLE, MPI_SUM, comm);
   std::vector<double> flat;
   if (rank == 0)
-    for (int d = 0, offset = 0; d < 3; offset += dims[d], ++d) {
-      const std::vector<double> slice(slices.begin() + offset, slices.begin() + offset + dims[d]);
-      const std::vector<double> moved = shifted_planes(layout.planes(d), slice, min_width, damping);
+    for (int d = 0; d < 3; ++d) {
+      const double L = layout.system().box[d];
+      std::vector<double> edges(kBalanceBins + 1);
+      for (int b = 0; b <= kBalanceBins; ++b) edges[b] = L * b / kBalanceBins;
+      const std::vector<double> load_d(bins.begin() + d * kBalanceBins, bins.begin() + (d + 1) * kBalanceBins);
+      const std::vector<double> moved = shifted_planes(layout.planes(d), edges, load_d, min_width, damping);
       flat.insert(flat.end(), moved.begin(), moved.end());
     }
   flat.resize(dims[0] + dims[1] + dims[2] + 3);

@@ -294,7 +294,7 @@ void Simulation::balance(std::int64_t step, StepMotion& moved) {
   if (!(load_imbalance(comm_, load) > d.balance_threshold)) return;
   // A hair over the halo, so rounding never leaves a brick thinner than it.
   const double min_width = pairs_ ? halo_->width() * (1.0 + 1e-9) : 0.0;
-  layout_ = balanced_layout(comm_, layout_, load, min_width, d.balance_damping);
+  layout_ = balanced_layout(comm_, layout_, particles_, load, min_width, d.balance_damping);
   geom_ = layout_.geometry(rank_);
   migration_.set_layout(layout_);
   if (pairs_)

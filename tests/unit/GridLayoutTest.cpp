@@ -96,20 +96,26 @@ TEST(LoadBalancer, PlanesMoveToEqualLoadAndNeverCloserThanTheHalo) {
   // Everything in the first slice of four: the balanced planes split it in
   // four, but no brick may be thinner than 2.
   const std::vector<double> planes{0.0, 10.0, 20.0, 30.0, 40.0};
-  const auto full = shifted_planes(planes, {400.0, 0.0, 0.0, 0.0}, 0.0, 1.0);
+  const auto full = shifted_planes(planes, planes, {400.0, 0.0, 0.0, 0.0}, 0.0, 1.0);
   EXPECT_EQ(full, (std::vector<double>{0.0, 2.5, 5.0, 7.5, 40.0}));
-  const auto half = shifted_planes(planes, {400.0, 0.0, 0.0, 0.0}, 0.0, 0.5);
+  const auto half = shifted_planes(planes, planes, {400.0, 0.0, 0.0, 0.0}, 0.0, 0.5);
   EXPECT_EQ(half, (std::vector<double>{0.0, 6.25, 12.5, 18.75, 40.0}));
-  const auto wide = shifted_planes(planes, {400.0, 0.0, 0.0, 0.0}, 3.0, 1.0);
+  const auto wide = shifted_planes(planes, planes, {400.0, 0.0, 0.0, 0.0}, 3.0, 1.0);
   EXPECT_EQ(wide, (std::vector<double>{0.0, 3.0, 6.0, 9.0, 40.0}));
   // Even load leaves the planes where they are; no load moves nothing.
-  EXPECT_EQ(shifted_planes(planes, {5.0, 5.0, 5.0, 5.0}, 2.0, 1.0), planes);
-  EXPECT_EQ(shifted_planes(planes, {0.0, 0.0, 0.0, 0.0}, 2.0, 1.0), planes);
+  EXPECT_EQ(shifted_planes(planes, planes, {5.0, 5.0, 5.0, 5.0}, 2.0, 1.0), planes);
+  EXPECT_EQ(shifted_planes(planes, planes, {0.0, 0.0, 0.0, 0.0}, 2.0, 1.0), planes);
   // Uneven slices: load 1, 3 over [0, 10), [10, 40): the middle of the
   // cumulative load (2 of 4) lies a third into the second slice.
-  const auto two = shifted_planes({0.0, 10.0, 40.0}, {1.0, 3.0}, 0.0, 1.0);
+  const auto two = shifted_planes({0.0, 10.0, 40.0}, {0.0, 10.0, 40.0}, {1.0, 3.0}, 0.0, 1.0);
   EXPECT_DOUBLE_EQ(two[1], 20.0);
   // Pushed apart from the top too: the last brick keeps its minimum width.
-  const auto top = shifted_planes(planes, {0.0, 0.0, 0.0, 400.0}, 4.0, 1.0);
+  const auto top = shifted_planes(planes, planes, {0.0, 0.0, 0.0, 400.0}, 4.0, 1.0);
   EXPECT_EQ(top, (std::vector<double>{0.0, 28.0, 32.0, 36.0, 40.0}));
+  // Finer bins than bricks: all the load in [0, 4) of a 40-long axis moves
+  // the planes inside it, whatever the bricks were.
+  std::vector<double> edges, fine(10, 0.0);
+  for (int b = 0; b <= 10; ++b) edges.push_back(4.0 * b);
+  fine[0] = 8.0;
+  EXPECT_EQ(shifted_planes(planes, edges, fine, 0.0, 1.0), (std::vector<double>{0.0, 1.0, 2.0, 3.0, 40.0}));
 }
