@@ -26,6 +26,13 @@ int line_of(const Config& cfg, const std::string& key) {
   auto it = cfg.key_lines.find(key);
   return it == cfg.key_lines.end() ? 0 : it->second;
 }
+// Where a key's value came from: the --set argument that gave it (the last
+// one wins), else the deck.
+std::string source_of(const Config& cfg, const std::string& key) {
+  for (auto it = cfg.overrides.rbegin(); it != cfg.overrides.rend(); ++it)
+    if (it->rfind(key + "=", 0) == 0 || it->rfind(key + " =", 0) == 0) return "--set " + *it;
+  return cfg.deck_path;
+}
 }  // namespace
 
 double halo_width(const Config& cfg) {
@@ -101,7 +108,7 @@ GridDims choose_grid(const Config& cfg, int ranks) {
     const GridDims g = cfg.decomposition.grid_dims;
     const long product = static_cast<long>(g[0]) * g[1] * g[2];
     if (product != ranks)
-      throw InputError(cfg.deck_path, line_of(cfg, grid_key),
+      throw InputError(source_of(cfg, grid_key), line_of(cfg, grid_key),
                        fmt::format("decomposition.grid {} has {} bricks for {} rank{}", grid_text(g), product, ranks,
                                    ranks == 1 ? "" : "s"),
                        fmt::format("a grid [px, py, pz] with px * py * pz = {} (the number of ranks), or \"auto\"",
@@ -139,7 +146,7 @@ GridDims choose_grid(const Config& cfg, int ranks) {
   }
   if (best[0] == 0) {
     const long most = max_grid_ranks(cfg);
-    throw InputError(cfg.deck_path, line_of(cfg, grid_key),
+    throw InputError(source_of(cfg, grid_key), line_of(cfg, grid_key),
                      fmt::format("no grid of {} ranks has bricks at least cutoff + skin = {:.6g} wide in this box "
                                  "({:.6g} x {:.6g} x {:.6g})",
                                  ranks, w, cfg.system.box[0], cfg.system.box[1], cfg.system.box[2]),
@@ -179,11 +186,11 @@ void check_decomposition(const Config& cfg, int ranks) {
       if (g[d] > 1 && brick < width) {
         const long most = most_along(cfg, d, width);
         if (slab)
-          throw InputError(cfg.deck_path, line_of(cfg, key),
+          throw InputError(source_of(cfg, key), line_of(cfg, key),
                            fmt::format("{} slabs along {} would be {:.6g} thick, thinner than cutoff + skin = {:.6g}",
                                        ranks, kAxes[d], brick, width),
                            fmt::format("at most {} rank{} for this box", most, most == 1 ? "" : "s"));
-        throw InputError(cfg.deck_path, line_of(cfg, key),
+        throw InputError(source_of(cfg, key), line_of(cfg, key),
                          fmt::format("decomposition.grid {} makes bricks {:.6g} wide along {}, thinner than cutoff + "
                                      "skin = {:.6g}",
                                      grid_text(g), brick, kAxes[d], width),
@@ -197,7 +204,7 @@ void check_decomposition(const Config& cfg, int ranks) {
   for (int d = 0; d < 3; ++d)
     for (int c = 0; c < g[d]; ++c)
       if (!(layout.planes(d)[c + 1] > layout.planes(d)[c]))
-        throw InputError(cfg.deck_path, line_of(cfg, key),
+        throw InputError(source_of(cfg, key), line_of(cfg, key),
                          fmt::format("box length {} along {} cannot be cut into {} bricks", cfg.system.box[d],
                                      kAxes[d], g[d]),
                          "fewer ranks or a longer box");

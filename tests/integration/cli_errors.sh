@@ -76,8 +76,10 @@ timestep = 0.005
 TOML
 "$STRATA" validate "$WORK/lj.toml" --ranks 3 >/dev/null || fail "3 slabs of 2.8 are thick enough"
 expect_input_error "lj.toml: 4 slabs along x would be 2.1 thick, thinner than cutoff \+ skin = 2.8 \(expected at most 3 ranks" \
-  "$STRATA" validate "$WORK/lj.toml" --ranks 4
-expect_input_error "at most 3 ranks" strata_np 4 run "$WORK/lj.toml" --output "$WORK/never"
+  "$STRATA" validate "$WORK/lj.toml" --ranks 4 --set decomposition.grid=slab
+expect_input_error "at most 3 ranks" strata_np 4 run "$WORK/lj.toml" --set decomposition.grid=slab --output "$WORK/never"
+# The default grid ("auto") cuts two axes instead: 2 x 2 x 1 bricks 4.2 wide.
+"$STRATA" validate "$WORK/lj.toml" --ranks 4 | grep -q "grid         2 x 2 x 1" || fail "auto does not cut 4 ranks 2 x 2 x 1"
 expect_input_error "box length 5 along y is shorter than twice cutoff \+ skin" \
   "$STRATA" validate "$WORK/lj.toml" --set 'system.box=[8.4, 5.0, 8.4]'
 

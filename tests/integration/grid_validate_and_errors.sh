@@ -47,7 +47,7 @@ timestep = 0.005
 TOML
 
 run1() { "$STRATA" run "$WORK/lj.toml" "$@" --output "$WORK/never"; }  # a plain, mpirun-less launch
-expect_input_error "decomposition.grid \[2, 1, 1\] has 2 bricks for 1 rank" run1 --set 'decomposition.grid=[2,1,1]'
+expect_input_error "--set decomposition.grid=\[2,1,1\]: decomposition.grid \[2, 1, 1\] has 2 bricks for 1 rank" run1 --set 'decomposition.grid=[2,1,1]'
 expect_input_error "--set decomposition.grid=\"cube\".*decomposition.grid" run1 --set 'decomposition.grid="cube"'
 expect_input_error "--set decomposition.grid=\[2,2\].*decomposition.grid" run1 --set 'decomposition.grid=[2,2]'
 expect_input_error "--set decomposition.grid=\[2,0,1\].*decomposition.grid" run1 --set 'decomposition.grid=[2,0,1]'
@@ -68,7 +68,7 @@ expect_input_error "--set decomposition.balance_by=\"mass\".*decomposition.balan
   run1 --set 'decomposition.balance_by="mass"'
 # Under mpirun: still one line (from one rank) and nothing written.
 run2() { strata_np 2 run "$WORK/lj.toml" "$@" --output "$WORK/never"; }
-expect_input_error "decomposition.grid \[2, 2, 1\] has 4 bricks for 2 ranks" run2 --set 'decomposition.grid=[2,2,1]'
+expect_input_error "--set decomposition.grid=\[2,2,1\]: decomposition.grid \[2, 2, 1\] has 4 bricks for 2 ranks" run2 --set 'decomposition.grid=[2,2,1]'
 expect_input_error "--set decomposition.grid=\"cube\".*decomposition.grid" run2 --set 'decomposition.grid="cube"'
 expect_input_error "--set decomposition.balance_threshold=0.*decomposition.balance_threshold" \
   run2 --set decomposition.balance_threshold=0
