@@ -109,6 +109,6 @@ thermo_every = 5
 TOML
 strata_np 3 run "$WORK/one.toml" --output "$WORK/one" >/dev/null 2>"$WORK/stderr" || fail "one-particle run"
 grep -q -E '^strata: warning: rank [12]: owns no particles' "$WORK/stderr" || { cat "$WORK/stderr"; fail "no warning"; }
-grep -q -E '^strata: warning: rank [12]: owns no particles: its slab \[[0-9.]+, [0-9.]+\) along x is empty' \
+grep -q -E '^strata: warning: rank [12]: owns no particles: its brick \[[0-9.]+, [0-9.]+\) x \[0, [0-9.]+\) x \[0, [0-9.]+\) is empty' \
   "$WORK/one/log.txt" || { cat "$WORK/one/log.txt"; fail "log.txt lacks the other ranks' warnings"; }
 echo "PASS: progress line, status.json, log.txt and rank-prefixed warnings"
