@@ -145,6 +145,22 @@ sys.exit(0 if ok else 1)
 PY
 
 # Free Brownian particles: bitwise rank-independent with the planes moving.
+# Balancing by measured time (decomposition.balance_by = "time"): the film's
+# cost is in the ranks that hold it, so the planes move toward it too.
+# Timings on oversubscribed cores are noisy, so this asserts what they
+# cannot change: the planes moved, every id is kept, no brick is thinner
+# than cutoff + skin, and the imbalance of particles fell below 2.
+launch film.time 4 "$WORK/film.toml" --set decomposition.balance_by=time --set run.steps=400
+grep -Eq "planes moved [1-9][0-9]* times" "$WORK/film.time.log" || { cat "$WORK/film.time.log"; fail "time: planes never moved"; }
+"$PYTHON" "$PYDIR/check_grid.py" ids "$WORK/film.time/final.h5" --count "$N" || fail "film.time lost particles"
+"$PYTHON" "$PYDIR/check_grid.py" planes "$WORK/film.time" --min-width 2.8 || fail "time: a brick thinner than cutoff + skin"
+"$PYTHON" - "$WORK/film.time/thermo.csv" <<'PY' || fail "balancing by time did not even out the film"
+import csv, sys
+v = [float(r["imbalance"]) for r in csv.DictReader(open(sys.argv[1]))]
+print(f"{sys.argv[1]}: particle imbalance {v[0]:.3f} at the start, {v[-1]:.3f} at step 400 (expected < 2)")
+sys.exit(0 if v[0] > 2.5 and v[-1] < 2.0 else 1)
+PY
+
 write_deck "$WORK/brownian.toml" <<TOML
 [system]
 box = [46.285714285714285, 12.0, 12.0]
