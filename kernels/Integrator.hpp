@@ -82,16 +82,18 @@ class BrownianIntegrator final : public Integrator {
   }
   bool wraps() const override { return true; }
   StepMotion initial_integrate(Particles& p, const BoxGeometry& g, const Vec3View&, std::int64_t step) override {
-    return noise_ == Noise::Gaussian ? run<true>(p, g, step) : run<false>(p, g, step);
+    const bool walls = !(g.periodic[0] && g.periodic[1] && g.periodic[2]);
+    if (noise_ == Noise::Gaussian) return walls ? run<true, true>(p, g, step) : run<true, false>(p, g, step);
+    return walls ? run<false, true>(p, g, step) : run<false, false>(p, g, step);
   }
 
  private:
-  template <bool Gaussian>
+  template <bool Gaussian, bool Walls>
   StepMotion run(Particles& p, const BoxGeometry& g, std::int64_t step) {
     std::size_t leavers = 0;
     Kokkos::parallel_reduce("BrownianStep", Kokkos::RangePolicy<ExecSpace>(0, p.size),
-                            BrownianStep<Gaussian>{p.position, p.velocity, p.image, p.id, g, amplitude_, seed_,
-                                                   static_cast<std::uint64_t>(step)},
+                            BrownianStep<Gaussian, Walls>{p.position, p.velocity, p.image, p.id, g, amplitude_, seed_,
+                                                          static_cast<std::uint64_t>(step)},
                             leavers);
     return {0.0, static_cast<std::int64_t>(leavers)};
   }

@@ -81,6 +81,8 @@ struct InteractionConfig {
   double kappa = 0.0;                           // yukawa: inverse screening length (0 when not given)
   std::array<double, 2> amplitude_ramp{1.0, 1.0};  // energy factor at step 0 and at run.steps, linear between
   int rebuild_check_every = 1;                  // steps between displacement checks (LAMMPS neigh_modify check yes every N)
+  bool rebuild_check = true;                    // false: rebuild every rebuild_check_every steps unchecked (check no)
+  int rebuild_delay = 0;                        // no rebuild within this many steps of the last (LAMMPS delay)
   NeighborListKind neighbor_list = NeighborListKind::Auto;
 };
 

@@ -183,6 +183,14 @@ const std::vector<Spec>& schema() {
        [](Config& c, const Value& v) {
          c.interaction.rebuild_check_every = static_cast<int>(std::min<std::int64_t>(v.i, INT_MAX));
        }},
+      {"interaction.rebuild_check", Kind::Bool, Need::Optional, "true", "", kAny, {},
+       "rebuild only when some particle moved more than half the skin (false: at every check, unconditionally)",
+       [](Config& c, const Value& v) { c.interaction.rebuild_check = v.b; }},
+      {"interaction.rebuild_delay", Kind::Int, Need::Optional, "0", "", kGe0, {},
+       "steps after a rebuild before the next may happen",
+       [](Config& c, const Value& v) {
+         c.interaction.rebuild_delay = static_cast<int>(std::min<std::int64_t>(v.i, INT_MAX));
+       }},
       {"interaction.neighbor_list", Kind::Enum, Need::Optional, "\"auto\"", "", kAny, {"auto", "half", "full"},
        "half lists (each pair once, newton on) or full lists (each pair from both sides, no atomics)",
        [](Config& c, const Value& v) { c.interaction.neighbor_list = kNeighborLists[v.idx[0]]; }},

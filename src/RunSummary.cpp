@@ -77,8 +77,12 @@ void write_run_summary(MPI_Comm comm, const SummaryInputs& in, const PhaseTimes&
                   pct(other)));
   say(fmt::format("  waiting on MPI     {:.1f}% of the step loop (mean; max {:.1f}%)", pct(wait.mean), pct(wait.max)));
   if (in.forces)
-    say(fmt::format("  neighbour lists    {} builds ({:.3g} steps per build)", in.list_builds,
-                    in.list_builds > 0 ? steps_run / static_cast<double>(in.list_builds) : 0.0));
+    say(fmt::format("  neighbour lists    {} builds ({:.3g} steps per build){}", in.list_builds,
+                    in.list_builds > 0 ? steps_run / static_cast<double>(in.list_builds) : 0.0,
+                    in.dangerous_builds < 0 ? std::string()
+                                            : fmt::format(", {} dangerous (unchecked, after a move beyond half the "
+                                                          "skin: pairs may have been missed)",
+                                                          in.dangerous_builds)));
   say(fmt::format("  migration          {:.3g} particles/rank/step (max {:.3g}), {:.3g} exchange rounds/step",
                   migrated.mean, migrated.max, rounds.mean));
   say(fmt::format("  load balance       imbalance (max/mean particles per rank) {:.3f} at the start, {:.3f} at the end; "

@@ -43,6 +43,7 @@ struct SummaryInputs {
   std::int64_t balance_every = 0;                 // decomposition.balance_every
   int balance_moves = 0;                          // times the planes moved
   double imbalance_start = 1, imbalance_end = 1;  // max/mean particles per rank
+  long long dangerous_builds = -1;                // unchecked rebuilds after a move beyond skin/2; -1: checked
 };
 
 // Collective (means and maxima over ranks); rank 0 prints and writes

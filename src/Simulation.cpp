@@ -26,6 +26,7 @@
 #include "kernels/Fire.hpp"
 #include "kernels/Integrator.hpp"
 #include "kernels/NeighborList.hpp"
+#include "kernels/SpatialSort.hpp"
 #include "kernels/Observables.hpp"
 #include "kernels/PairForce.hpp"
 #include "src/BlowUp.hpp"
@@ -169,9 +170,12 @@ class Simulation {
   double energy_scale_ = 1.0;  // interaction.amplitude_ramp at the last force step
   std::unique_ptr<HaloExchange> halo_;
   NeighborList neighbors_;
+  SpatialSort sort_;
   Vec3View build_position_;  // each owned row's position at the last list build, exact
   PairSums pair_sums_;
   long long list_builds_ = 0;
+  std::int64_t last_build_step_ = 0;  // for interaction.rebuild_delay
+  long long dangerous_builds_ = 0;    // unchecked rebuilds after a move beyond half the skin
   // decomposition.balance_every: the next multiple to check at (the first
   // rebuild step on or after it), the moves made, the measured seconds at
   // the last check, and the particle imbalance at the start and after the
@@ -209,6 +213,10 @@ Simulation::Simulation(MPI_Comm comm, const Config& cfg, const RunOptions& optio
   last_step_ = cfg_.run.steps;
   if (restart) {
     first_step_ = restart->step;
+    last_build_step_ = first_step_;
+    const auto built = restart->integrator.find("last_build_step");
+    if (built != restart->integrator.end() && writer_layout(comm, cfg, restart))
+      last_build_step_ = static_cast<std::int64_t>(built->second);
     const auto next = restart->integrator.find("balance_next");
     if (next != restart->integrator.end()) balance_next_ = static_cast<std::int64_t>(next->second);
     // Under forces, on the layout that wrote it, a checkpoint holds the
@@ -257,14 +265,19 @@ StepMotion Simulation::integrate_first(std::int64_t step) {
 // Free particles and runs without forces exchange every step; under forces
 // the lists are rebuilt when some particle moved more than half the skin
 // since the last build (checked every interaction.rebuild_check_every
-// steps; one MPI_Allreduce of a flag, so every rank decides alike). The
+// steps, not within interaction.rebuild_delay steps of the last build; one
+// MPI_Allreduce of a flag, so every rank decides alike), or with
+// interaction.rebuild_check = false at every check whatever the motion
+// (LAMMPS' neigh_modify every/delay/check; a rebuild after someone moved
+// more than half the skin is then counted as dangerous, as LAMMPS does). The
 // same flag carries the blow-up check: a particle that moved farther than
 // the halo width since the build (the list and ghosts can no longer hold
 // its partners), or a non-finite position (the integrators report it as an
 // infinite displacement), stops the run.
 bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
   if (!forces_) return true;
-  if (step % cfg_.interaction.rebuild_check_every != 0) return false;
+  const auto& ia = cfg_.interaction;
+  if (step - last_build_step_ < ia.rebuild_delay || step % ia.rebuild_check_every != 0) return false;
   const double half_skin = 0.5 * cfg_.interaction.skin, halo = moved_limit();
   int local = !(moved.max_moved_sq <= halo * halo) ? 2 : moved.max_moved_sq > half_skin * half_skin ? 1 : 0, any = 0;
   {
@@ -272,6 +285,10 @@ bool Simulation::rebuild_due(std::int64_t step, const StepMotion& moved) {
     MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm_);
   }
   if (any == 2) stop_blown_up(comm_, step, particles_, build_position_, halo, "");
+  if (!ia.rebuild_check) {
+    dangerous_builds_ += any != 0;
+    return true;
+  }
   return any != 0;
 }
 
@@ -319,6 +336,18 @@ void Simulation::migrate(const StepMotion& moved) {
 }
 
 void Simulation::build_ghosts_and_list() {
+  if (pairs_) {
+    // Owned rows in cell order (kernels/SpatialSort.hpp), so the pair
+    // kernel's gathers stay local; the rows are all inside the brick here.
+    PhaseTimer t(times_.neighbor);
+    BinningBox brick{};
+    for (int d = 0; d < 3; ++d) {
+      const bool cut = layout_.dims()[d] > 1;
+      brick.lo[d] = cut ? layout_.lo(rank_, d) : 0.0;
+      brick.hi[d] = cut ? layout_.hi(rank_, d) : cfg_.system.box[d];
+    }
+    sort_.apply(particles_, brick, 0.5 * (pair_->max_cutoff() + cfg_.interaction.skin));
+  }
   if (pairs_) {
     PhaseTimer t(times_.comm);
     halo_->build(particles_, stats_);
@@ -550,6 +579,7 @@ void Simulation::write_checkpoint_now(std::int64_t step) {
   meta.boundary = cfg_.system.boundary;
   meta.code_version = STRATA_VERSION;
   meta.integrator["neighbor_builds"] = static_cast<double>(list_builds_);
+  meta.integrator["last_build_step"] = static_cast<double>(last_build_step_);
   if (cfg_.decomposition.balance_every > 0) meta.integrator["balance_next"] = static_cast<double>(balance_next_);
   const ResumeRows resume{particles_.position, particles_.image, build_position_};
   try {
@@ -628,6 +658,7 @@ bool Simulation::run() {
     StepMotion moved = integrate_first(step);
     if (rebuild_due(step, moved)) {
       if (balance_due(step)) balance(step, moved);
+      last_build_step_ = step;
       migrate(moved);
       build_ghosts_and_list();
     } else {
@@ -663,6 +694,7 @@ bool Simulation::run() {
   SummaryInputs in{out_dir_.string(), cfg_.particles.count, last_step_ - first_step_, forces_, list_builds_,
                    MPI_Wtime() - t_start_};
   in.balance_every = cfg_.decomposition.balance_every;
+  in.dangerous_builds = cfg_.interaction.rebuild_check ? -1 : dangerous_builds_;
   in.balance_moves = balance_moves_;
   in.imbalance_start = imbalance_start_;
   in.imbalance_end = load_imbalance(comm_, static_cast<double>(particles_.size));

@@ -44,3 +44,28 @@ builds() { "$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["n
 b1=$(builds "$WORK/every1") b5=$(builds "$WORK/every5")
 echo "neighbour-list builds: $b1 checking every step, $b5 checking every 5 steps"
 [ "$b5" -lt "$b1" ] || fail "rebuild_check_every = 5 built as many lists as checking every step"
+
+# interaction.rebuild_check = false (LAMMPS' check no): rebuild at every
+# check whatever the motion. Every 5 steps: exactly 300/5 = 60 builds (plus
+# the set-up one), the dynamics of the checked run within 5e-12 (no atom
+# moves half the skin in 5 steps here, so no build is dangerous and none is
+# reported); every 40 steps: atoms move farther than half the skin between
+# builds, and the summary counts those dangerous builds, as LAMMPS does.
+# interaction.rebuild_delay = 12: no two builds closer than 12 steps, so at
+# most 300/12 + 1 builds.
+summary_line() { sed -n 's/^  neighbour lists *//p' "$1"; }
+strata_np 2 run "$WORK/nve.toml" --output "$WORK/blind5" --set interaction.rebuild_check_every=5 \
+  --set interaction.rebuild_check=false >"$WORK/blind5.log" 2>&1 || { cat "$WORK/blind5.log"; fail "unchecked every 5"; }
+[ "$(builds "$WORK/blind5")" -eq 61 ] || { summary_line "$WORK/blind5.log"; fail "unchecked every 5: not 61 builds"; }
+summary_line "$WORK/blind5.log" | grep -q ", 0 dangerous" || { summary_line "$WORK/blind5.log"; fail "no dangerous count"; }
+"$PYTHON" "$PYDIR/check_thermo.py" agree "$WORK/every1/thermo.csv" "$WORK/blind5/thermo.csv" \
+  --columns potential_energy,kinetic_energy,total_energy,pressure --rtol 5e-12 || fail "unchecked every 5 differs"
+strata_np 2 run "$WORK/nve.toml" --output "$WORK/blind40" --set interaction.rebuild_check_every=40 \
+  --set interaction.rebuild_check=false >"$WORK/blind40.log" 2>&1 || { cat "$WORK/blind40.log"; fail "unchecked every 40"; }
+summary_line "$WORK/blind40.log"
+summary_line "$WORK/blind40.log" | grep -Eq ", [1-9][0-9]* dangerous" || fail "every 40 unchecked: no dangerous builds counted"
+strata_np 2 run "$WORK/nve.toml" --output "$WORK/delay12" --set interaction.rebuild_delay=12 \
+  >"$WORK/delay12.log" 2>&1 || { cat "$WORK/delay12.log"; fail "delay 12"; }
+d12=$(builds "$WORK/delay12")
+echo "neighbour-list builds with delay 12: $d12"
+[ "$d12" -le 26 ] || fail "rebuild_delay = 12 built $d12 lists in 300 steps (at most 26)"

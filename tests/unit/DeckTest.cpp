@@ -143,6 +143,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "shift = true\n"
                                  "mixing = \"geometric\"\n"
                                  "rebuild_check_every = 10\n"
+                                 "rebuild_check = false\n"
+                                 "rebuild_delay = 3\n"
                                  "neighbor_list = \"full\"\n"
                                  "pairs = [{ species = [\"small\", \"big\"], epsilon = 1.5, sigma = 0.8, cutoff = 2.0 },\n"
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
@@ -209,6 +211,8 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_TRUE(c.interaction.shift);
   EXPECT_EQ(c.interaction.mixing, Mixing::Geometric);
   EXPECT_EQ(c.interaction.rebuild_check_every, 10);
+  EXPECT_FALSE(c.interaction.rebuild_check);
+  EXPECT_EQ(c.interaction.rebuild_delay, 3);
   EXPECT_EQ(c.interaction.neighbor_list, NeighborListKind::Full);
   ASSERT_EQ(c.interaction.pairs.size(), 2u);
   // Species as indices into species.names, a <= b whatever the order given.
@@ -973,7 +977,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 60u);
+  ASSERT_EQ(keys.size(), 62u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {
