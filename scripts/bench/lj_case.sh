@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # The LJ benchmark case both LJ benchmarks run (sourced): LAMMPS' bench/in.lj
 # (fcc at density 0.8442, T 1.44, cutoff 2.5, skin 0.3, velocity Verlet,
-# dt 0.005) with LAMMPS' neighbour policy set to Strata's (a displacement
-# check every step), and the Strata deck that integrates the state LAMMPS
-# wrote.
+# dt 0.005) with one neighbour policy for both codes, and the Strata deck
+# that integrates the state LAMMPS wrote. The policy: LJ_EVERY (default 1)
+# steps between checks, LJ_CHECK (default yes) whether a check looks at the
+# displacements (yes: rebuild when an atom moved more than half the skin)
+# or rebuilds blindly (no: in.lj as LAMMPS ships it is every 20 check no).
 
 # lj_lammps_input CELLS STEPS: in.lj on stdout; it writes initial.data.
 lj_lammps_input() {
@@ -19,7 +21,7 @@ velocity        all create 1.44 87287 loop geom
 pair_style      lj/cut 2.5
 pair_coeff      1 1 1.0 1.0 2.5
 neighbor        0.3 bin
-neigh_modify    delay 0 every 1 check yes
+neigh_modify    delay 0 every ${LJ_EVERY:-1} check ${LJ_CHECK:-yes}
 write_data      initial.data
 fix             1 all nve
 timestep        0.005
@@ -44,6 +46,8 @@ file = "$h5"
 type = "lj"
 cutoff = 2.5
 skin = 0.3
+rebuild_check_every = ${LJ_EVERY:-1}
+rebuild_check = $([ "${LJ_CHECK:-yes}" = yes ] && echo true || echo false)
 [propagator]
 type = "verlet"
 [run]

@@ -22,6 +22,8 @@
 #   CELLS=40 RANKS=2 STEPS=200 scripts/bench/lj_phases.sh
 #   CG_CELLS=0 scripts/bench/lj_phases.sh              no callgrind
 #   STRATA_BUILD_DIR=build-omp scripts/bench/lj_phases.sh
+#   STRATA_BUILD_DIR=build-v3 scripts/bench/lj_phases.sh  callgrind needs a build valgrind decodes:
+#                                                      -DSTRATA_ARCH=x86-64-v3 (no AVX-512)
 # Figures, not assertions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -101,7 +103,14 @@ for steps in $short $long; do
   make_case "$C" "$CG_CELLS" "$steps"
   (cd "$C" && valgrind --tool=callgrind --callgrind-out-file=lammps.cg lmp -in in.lj -log log.lammps -screen none) >/dev/null 2>&1
   strata_deck "$C" "$steps"
-  (cd "$C" && valgrind --tool=callgrind --callgrind-out-file=strata.cg "$STRATA" run lj.toml --output out) >/dev/null 2>&1
+  (cd "$C" && valgrind --tool=callgrind --callgrind-out-file=strata.cg "$STRATA" run lj.toml --output out) \
+    >"$C/valgrind.log" 2>&1 || true
+  if grep -q "unhandled instruction\|Illegal instruction\|SIGILL" "$C/valgrind.log"; then
+    echo "valgrind cannot decode this build's instructions (AVX-512?): count them with a build made with"
+    echo "  cmake -S . -B build-v3 -DSTRATA_ARCH=x86-64-v3 && make -C build-v3 -j strata"
+    echo "  STRATA_BUILD_DIR=build-v3 scripts/bench/lj_phases.sh"
+    exit 0
+  fi
 done
 echo
 echo "== instructions per atom-step under callgrind, $((4 * CG_CELLS * CG_CELLS * CG_CELLS)) atoms, 1 rank, steps $long - $short"

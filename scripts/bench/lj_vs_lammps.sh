@@ -18,6 +18,9 @@
 #
 #   scripts/bench/lj_vs_lammps.sh                 full (a few minutes)
 #   STEPS=50 scripts/bench/lj_vs_lammps.sh        shorter
+#   REPS=5 scripts/bench/lj_vs_lammps.sh          repetitions per point (default 3): median and range
+#   LJ_EVERY=20 LJ_CHECK=no STEPS=1000 scripts/bench/lj_vs_lammps.sh
+#       both codes on in.lj's shipped neighbour policy (every 20 steps, unchecked)
 #   STRATA_BUILD_DIR=build-omp LAYOUTS="1x1 1x2 2x1" scripts/bench/lj_vs_lammps.sh
 #       another Strata build (e.g. against a Kokkos with OpenMP) and its
 #       ranks x threads per rank; LAMMPS (no OpenMP in Debian's build) runs
@@ -73,18 +76,32 @@ strata_point() {  # cells RANKSxTHREADS lammps-ranks -> "atom-steps/s bytes"  (a
   echo "$(/usr/bin/python3 -c "import json; print(json.load(open('$dir/out/summary.json'))['particle_steps_per_s'])") $(sum_rss "$dir"/rss.*) $atoms"
 }
 
-printf '%-8s %-8s %-8s %16s %16s %8s %14s %14s\n' atoms strata lammps "strata a-st/s" "lammps a-st/s" ratio \
-  "strata B/atom" "lammps B/atom"
+REPS=${REPS:-3}
+echo "$REPS repetitions per point, the codes alternating; median (min-max) of atom-steps/s; neighbour policy: every ${LJ_EVERY:-1} check ${LJ_CHECK:-yes}"
+printf '%-8s %-8s %-8s %26s %26s %14s %14s %14s\n' atoms strata lammps "strata a-st/s" "lammps a-st/s" \
+  "ratio (range)" "strata B/atom" "lammps B/atom"
 for cells in 20 40; do
   for layout in $LAYOUTS; do
     lranks=$((${layout%x*} * ${layout#*x}))
-    read -r l_rate l_rss atoms < <(lammps_point "$cells" "$lranks")
-    read -r s_rate s_rss _ < <(strata_point "$cells" "$layout" "$lranks")
-    /usr/bin/python3 - "$atoms" "$layout" "$lranks" "$s_rate" "$l_rate" "$s_rss" "$l_rss" <<'PY'
-import sys
-atoms, layout, lranks, s, l, sr, lr = sys.argv[1], sys.argv[2], sys.argv[3], *map(float, sys.argv[4:])
+    s_rates=() l_rates=()
+    for ((rep = 0; rep < REPS; rep++)); do
+      read -r l_rate l_rss atoms < <(lammps_point "$cells" "$lranks")
+      read -r s_rate s_rss _ < <(strata_point "$cells" "$layout" "$lranks")
+      s_rates+=("$s_rate")
+      l_rates+=("$l_rate")
+    done
+    /usr/bin/python3 - "$atoms" "$layout" "$lranks" "$s_rss" "$l_rss" "${s_rates[*]}" "${l_rates[*]}" <<'PY'
+import statistics, sys
+atoms, layout, lranks = sys.argv[1:4]
+sr, lr = float(sys.argv[4]), float(sys.argv[5])
+s = [float(v) for v in sys.argv[6].split()]
+l = [float(v) for v in sys.argv[7].split()]
+ratios = [a / b for a, b in zip(s, l)]
 n = float(atoms)
-print(f"{atoms:<8} {layout + ' rk×thr':<8} {lranks + ' rk':<8} {s:16.4g} {l:16.4g} {s / l:8.2f} {sr / n:14.0f} {lr / n:14.0f}")
+def fmt(v):
+    return f"{statistics.median(v):.4g} ({min(v):.3g}-{max(v):.3g})"
+print(f"{atoms:<8} {layout + ' rk×thr':<8} {lranks + ' rk':<8} {fmt(s):>26} {fmt(l):>26} "
+      f"{statistics.median(ratios):5.2f} ({min(ratios):.2f}-{max(ratios):.2f}) {sr / n:8.0f} {lr / n:14.0f}")
 PY
   done
 done
