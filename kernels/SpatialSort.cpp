@@ -65,26 +65,37 @@ void SpatialSort::order(const Vec3View& position, std::size_t n, const BinningBo
       });
 }
 
+namespace {
+// field -> scratch in the new order (Gather), then back (Store); [n][3] or
+// [n] views. Named functors: CUDA lambdas may not capture inside if constexpr.
+template <class View, bool Gather>
+struct PermuteCopy {
+  View field, scratch;
+  Kokkos::View<int*, MemSpace> perm;
+  KOKKOS_INLINE_FUNCTION void operator()(const std::size_t k) const {
+    if constexpr (static_cast<int>(View::rank) == 2) {
+      for (int d = 0; d < 3; ++d) {
+        if (Gather)
+          scratch(k, d) = field(perm(k), d);
+        else
+          field(k, d) = scratch(k, d);
+      }
+    } else {
+      if (Gather)
+        scratch(k) = field(perm(k));
+      else
+        field(k) = scratch(k);
+    }
+  }
+};
+}  // namespace
+
 template <class View>
 void SpatialSort::permute(const View& field, std::size_t n, const View& scratch) {
-  const auto perm = perm_;
-  constexpr int width = static_cast<int>(View::rank) == 2 ? 3 : 1;  // [n][3] or [n]
-  Kokkos::parallel_for(
-      "SpatialSort::gather", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t k) {
-        if constexpr (width > 1) {
-          for (int d = 0; d < width; ++d) scratch(k, d) = field(perm(k), d);
-        } else {
-          scratch(k) = field(perm(k));
-        }
-      });
-  Kokkos::parallel_for(
-      "SpatialSort::scatter", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t k) {
-        if constexpr (width > 1) {
-          for (int d = 0; d < width; ++d) field(k, d) = scratch(k, d);
-        } else {
-          field(k) = scratch(k);
-        }
-      });
+  Kokkos::parallel_for("SpatialSort::gather", Kokkos::RangePolicy<ExecSpace>(0, n),
+                       PermuteCopy<View, true>{field, scratch, perm_});
+  Kokkos::parallel_for("SpatialSort::store", Kokkos::RangePolicy<ExecSpace>(0, n),
+                       PermuteCopy<View, false>{field, scratch, perm_});
 }
 
 void SpatialSort::apply(Particles& p, const BinningBox& box, double cell) {
