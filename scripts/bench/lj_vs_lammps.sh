@@ -68,6 +68,7 @@ strata_point() {  # cells RANKSxTHREADS lammps-ranks -> "atom-steps/s bytes"  (a
   local bind=()
   [ "$threads" -gt 1 ] && bind=(--bind-to none -x OMP_PROC_BIND=spread -x OMP_PLACES=threads)
   mkdir -p "$dir"
+  rm -rf "$dir/out"  # a repetition's output directory: Strata never overwrites one
   local atoms=$((4 * cells * cells * cells))
   # inputs/lj.toml's physics, from the file LAMMPS wrote.
   lj_strata_deck "$WORK/lammps.$cells.$lranks/initial.data" "$WORK/initial.$cells.h5" "$STEPS" >"$dir/lj_from_lammps.toml"
