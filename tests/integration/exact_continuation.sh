@@ -113,6 +113,24 @@ for kind in verlet brownian; do
   echo "$kind on a balanced 2x2x1 grid: stopped at 137 and resumed bitwise"
 done
 
+# A stop while a balance check is pending: checks every 20 steps, lists
+# checked only every 25, so the check due at step 120 waits for the rebuild
+# check at 125; stopped at 122, the resumed run must still balance at 125
+# (the pending step is in the checkpoint; recomputing it from the resume
+# step would say 140, and the run would differ).
+deck_for verlet >"$WORK/pending.toml"
+pending=(--set 'decomposition.grid=[2,2,1]' --set decomposition.balance_every=20
+  --set decomposition.balance_threshold=1.0 --set interaction.rebuild_check_every=25 --set run.seed=7)
+strata_np 4 run "$WORK/pending.toml" "${pending[@]}" --output "$WORK/pending.a" >"$WORK/pending.a.log" 2>&1 ||
+  { cat "$WORK/pending.a.log"; fail "pending balance: straight run"; }
+STRATA_FAULT_INJECT="rank=0,step=122,kind=usr1" strata_np 4 run "$WORK/pending.toml" "${pending[@]}" \
+  --output "$WORK/pending.c" >"$WORK/pending.s.log" 2>&1 || { cat "$WORK/pending.s.log"; fail "pending balance: stop at 122"; }
+strata_np 4 run --restart latest --output "$WORK/pending.c" >"$WORK/pending.c.log" 2>&1 ||
+  { cat "$WORK/pending.c.log"; fail "pending balance: resume"; }
+"$PYTHON" "$PYDIR/compare_states.py" "$WORK/pending.a/final.h5" "$WORK/pending.c/final.h5" >/dev/null ||
+  fail "stopped at 122 with a balance check pending: the resumed run differs"
+echo "verlet, balance check pending at the stop (122): resumed bitwise"
+
 # A signal stop, resumed with the printed command, as printed.
 deck_for verlet >"$WORK/long.toml"
 sed -i 's/^steps = 300/steps = 4000/' "$WORK/long.toml"
