@@ -4,65 +4,26 @@
 #include <cmath>
 
 #include "kernels/Capacity.hpp"
+#include "kernels/CellBinning.hpp"
 
 namespace strata {
 
 void SpatialSort::order(const Vec3View& position, std::size_t n, const BinningBox& box, double cell) {
   int cells[3];
-  double inv[3];
+  double size[3];
   for (int d = 0; d < 3; ++d) {
     const double extent = box.hi[d] - box.lo[d];
     cells[d] = std::max(1, static_cast<int>(std::floor(extent / cell)));
-    inv[d] = cells[d] / extent;
+    size[d] = extent / cells[d];
   }
-  const int c0 = cells[0], c1 = cells[1], c2 = cells[2];
-  const int ncell = c0 * c1 * c2;
-  const double lo0 = box.lo[0], lo1 = box.lo[1], lo2 = box.lo[2];
-  const double inv0 = inv[0], inv1 = inv[1], inv2 = inv[2];
+  const int ncell = cells[0] * cells[1] * cells[2];
   grow_discarding(cell_, n, "sort_cell");
   grow_discarding(perm_, n, "sort_permutation");
   count_ = Kokkos::View<int*, MemSpace>("sort_count", ncell);
   grow_discarding(offset_, static_cast<std::size_t>(ncell) + 1, "sort_offset");
-  const auto row_cell = cell_, perm = perm_, count = count_, offset = offset_;
-  Kokkos::parallel_for(
-      "SpatialSort::cells", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t i) {
-        int a = static_cast<int>((position(i, 0) - lo0) * inv0);
-        int b = static_cast<int>((position(i, 1) - lo1) * inv1);
-        int c = static_cast<int>((position(i, 2) - lo2) * inv2);
-        a = a < 0 ? 0 : (a >= c0 ? c0 - 1 : a);
-        b = b < 0 ? 0 : (b >= c1 ? c1 - 1 : b);
-        c = c < 0 ? 0 : (c >= c2 ? c2 - 1 : c);
-        row_cell(i) = (c * c1 + b) * c0 + a;
-        Kokkos::atomic_add(&count(row_cell(i)), 1);
-      });
-  Kokkos::parallel_scan(
-      "SpatialSort::offsets", Kokkos::RangePolicy<ExecSpace>(0, ncell),
-      KOKKOS_LAMBDA(const int k, int& sum, const bool final) {
-        if (final) offset(k) = sum;
-        sum += count(k);
-        if (final && k == ncell - 1) offset(ncell) = sum;
-      });
-  Kokkos::deep_copy(count, 0);
-  Kokkos::parallel_for(
-      "SpatialSort::fill", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const std::size_t i) {
-        const int k = row_cell(i);
-        perm(offset(k) + Kokkos::atomic_fetch_add(&count(k), 1)) = static_cast<int>(i);
-      });
-  // The atomic fill order depends on thread timing: sort each (small) cell
-  // by row, which makes the sort stable and the same on every backend.
-  Kokkos::parallel_for(
-      "SpatialSort::stable", Kokkos::RangePolicy<ExecSpace>(0, ncell), KOKKOS_LAMBDA(const int k) {
-        const int begin = offset(k), end = offset(k + 1);
-        for (int a = begin + 1; a < end; ++a) {
-          const int v = perm(a);
-          int b = a - 1;
-          while (b >= begin && perm(b) > v) {
-            perm(b + 1) = perm(b);
-            --b;
-          }
-          perm(b + 1) = v;
-        }
-      });
+  // perm(k) = the row that goes to place k: the rows of each cell in row
+  // order, cells in turn (stable, the same on every backend).
+  bin_rows(position, static_cast<int>(n), cells, box.lo, size, count_, offset_, perm_, cell_);
 }
 
 namespace {

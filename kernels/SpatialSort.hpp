@@ -25,7 +25,7 @@ class SpatialSort {
   void apply(Particles& p, const BinningBox& box, double cell);
 
   // Internal steps, public only because CUDA forbids device lambdas in
-  // private member functions.
+  // private member functions. order(): the permutation, by cell (CellBinning).
   void order(const Vec3View& position, std::size_t n, const BinningBox& box, double cell);
   template <class View>
   void permute(const View& field, std::size_t n, const View& scratch);
