@@ -29,11 +29,46 @@ namespace {
 
 // Visits every candidate j of owned row i that passes the half/full rule
 // and lies within range, in a fixed order, calling emit(j).
+//
+// Half lists: a pair of two owned rows is listed from the one whose
+// (cell, row) comes first, so the cells before i's own hold no owned row
+// i lists: for those the walk starts at the cell's first ghost row
+// (ghost_start; a cell's rows are sorted, owned rows first). That is the
+// half stencil, and the pairs it skips are never even loaded: about half
+// the candidates of a walk over every cell. A ghost row j is listed when
+// its reaction row r(j) is -1 or greater than i (the contract in
+// NeighborList.hpp: one listing per pair across images and ranks too).
+// Full lists walk every row of every cell but i itself.
+//
+// emit(j, in) is called for every candidate that passes the rule, with
+// `in` whether it lies within range: the caller counts or keeps it without
+// a branch (about three candidates in four lie out of range, in no order a
+// branch predictor could learn).
 struct CellWalk {
   Vec3View position;
-  Kokkos::View<int*, MemSpace> cell_offset, cell_rows, row_cell, reaction;
+  Kokkos::View<int*, MemSpace> cell_offset, cell_rows, row_cell, reaction, ghost_start;
   int c0, c1, c2;
+  int n_owned;
+  bool full;
   double range_sq;
+
+  template <class Emit>
+  KOKKOS_INLINE_FUNCTION void visit(const int i, const int t0, const int t1, const bool owned_ok, const double xi,
+                                    const double yi, const double zi, Emit& emit) const {
+    for (int t = t0; t < t1; ++t) {
+      const int j = cell_rows(t);
+      if (full) {
+        if (j == i) continue;
+      } else if (j < n_owned) {
+        if (!owned_ok && j <= i) continue;  // i's own cell: the rows after i
+      } else {
+        const int r = reaction(j);
+        if (r >= 0 && r <= i) continue;
+      }
+      const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
+      emit(j, dx * dx + dy * dy + dz * dz < range_sq);
+    }
+  }
 
   template <class Emit>
   KOKKOS_INLINE_FUNCTION void operator()(const int i, Emit&& emit) const {
@@ -42,20 +77,24 @@ struct CellWalk {
     const int a = cell % c0, b = (cell / c0) % c1, c = cell / (c0 * c1);
     const int a_lo = a - 2 < 0 ? 0 : a - 2;
     const int a_hi = a + 2 >= c0 ? c0 - 1 : a + 2;
+    const int my_line = c * c1 + b;
     for (int cc = c - 2; cc <= c + 2; ++cc) {
       if (cc < 0 || cc >= c2) continue;
       for (int bb = b - 2; bb <= b + 2; ++bb) {
         if (bb < 0 || bb >= c1) continue;
         // Cells (a_lo..a_hi, bb, cc) are adjacent in the binned rows.
-        const int row0 = (cc * c1 + bb) * c0;
-        const int end = cell_offset(row0 + a_hi + 1);
-        for (int t = cell_offset(row0 + a_lo); t < end; ++t) {
-          const int j = cell_rows(t);
-          const int r = reaction(j);
-          if (r >= 0 && r <= i) continue;  // pairs within the rank once
-          if (j == i) continue;            // (full lists: every row but itself)
-          const double dx = xi - position(j, 0), dy = yi - position(j, 1), dz = zi - position(j, 2);
-          if (dx * dx + dy * dy + dz * dz < range_sq) emit(j);
+        const int line = cc * c1 + bb;
+        const int row0 = line * c0;
+        if (full || line > my_line) {  // every cell after i's: all rows
+          visit(i, cell_offset(row0 + a_lo), cell_offset(row0 + a_hi + 1), true, xi, yi, zi, emit);
+          continue;
+        }
+        for (int aa = a_lo; aa <= a_hi; ++aa) {
+          const int k = row0 + aa;
+          if (k < cell)  // before i's cell: its ghost rows only
+            visit(i, ghost_start(k), cell_offset(k + 1), false, xi, yi, zi, emit);
+          else  // i's own cell (owned rows after i) and the cells after it
+            visit(i, cell_offset(k), cell_offset(k + 1), k > cell, xi, yi, zi, emit);
         }
       }
     }
@@ -74,8 +113,24 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
       "NeighborList::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_total), KOKKOS_LAMBDA(const int j) {
         react(j) = full ? -1 : (given ? reaction(j) : (j < n_owned ? j : -1));
       });
-  const CellWalk walk{position, bin_offset_, bin_rows_, row_cell_, reaction_, cells_[0], cells_[1], cells_[2],
-                      range * range};
+  // Where each cell's ghost rows start (its rows are in increasing order).
+  const int ncell = cells_[0] * cells_[1] * cells_[2];
+  grow_discarding(ghost_start_, static_cast<std::size_t>(ncell), "ghost_start");
+  const auto cell_offset = bin_offset_, cell_rows = bin_rows_, ghost_start = ghost_start_;
+  Kokkos::parallel_for(
+      "NeighborList::ghost_start", Kokkos::RangePolicy<ExecSpace>(0, ncell), KOKKOS_LAMBDA(const int k) {
+        int lo = cell_offset(k), hi = cell_offset(k + 1);
+        while (lo < hi) {
+          const int mid = lo + (hi - lo) / 2;
+          if (cell_rows(mid) < n_owned)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        ghost_start(k) = lo;
+      });
+  const CellWalk walk{position,  bin_offset_, bin_rows_, row_cell_, reaction_, ghost_start_, cells_[0],
+                      cells_[1], cells_[2],   n_owned,   full,      range * range};
   grow_discarding(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
   if (entries_.extent(0) == 0) grow_discarding(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");
   for (;;) {
@@ -90,13 +145,28 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
           if (final) offset(i) = static_cast<int>(sum);
           if (i == n_owned) return;
           long long k = sum;
-          if (final)
-            walk(i, [&](int j) {
-              if (k < capacity) entries(k) = j;
-              ++k;
+          if (final) {
+            // Candidates go to a small buffer, each written and kept only
+            // if in range; full buffers go to the list (within row i's
+            // part of it: threads fill other rows at the same time).
+            constexpr int kBuffer = 64;
+            int buffer[kBuffer];
+            int n = 0;
+            auto flush = [&]() {
+              for (int q = 0; q < n; ++q)
+                if (k + q < capacity) entries(k + q) = buffer[q];
+              k += n;
+              n = 0;
+            };
+            walk(i, [&](int j, bool in) {
+              buffer[n] = j;
+              n += in;
+              if (n == kBuffer) flush();
             });
-          else
-            walk(i, [&](int) { ++k; });
+            flush();
+          } else {
+            walk(i, [&](int, bool in) { k += in; });
+          }
           sum = k;
         },
         total);
