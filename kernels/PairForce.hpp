@@ -24,10 +24,11 @@ class PairForce {
 template <class Potential>
 class PairForceOf final : public PairForce {
  public:
-  explicit PairForceOf(const PairTable<Potential>& table) : given_(table), table_(table) {}
+  PairForceOf(const PairTable<Potential>& table, PairPrecision precision)
+      : given_(table), table_(table), precision_(precision) {}
 
   PairSums compute(const Particles& p, const NeighborList& list, bool with_sums) const override {
-    return compute_pair_forces(p, list, table_, with_sums);
+    return compute_pair_forces(p, list, table_, with_sums, precision_);
   }
   double max_cutoff() const override { return table_.max_cutoff; }
   void set_energy_scale(double factor) override {
@@ -41,11 +42,13 @@ class PairForceOf final : public PairForce {
   PairTable<Potential> given_;  // as made from the deck
   PairTable<Potential> table_;  // what the kernel uses: given_ times the energy scale
   double scale_ = 1.0;
+  PairPrecision precision_;
 };
 
 template <class Potential>
-std::unique_ptr<PairForce> make_pair_force(const PairTable<Potential>& table) {
-  return std::make_unique<PairForceOf<Potential>>(table);
+std::unique_ptr<PairForce> make_pair_force(const PairTable<Potential>& table,
+                                           PairPrecision precision = PairPrecision::Double) {
+  return std::make_unique<PairForceOf<Potential>>(table, precision);
 }
 
 }  // namespace strata

@@ -24,8 +24,10 @@
 //       Params scaled(double f) const;                      // energy (and force) times f
 //     };
 //     // Force divided by r (positive = repulsive: F_i = fpair * (x_i - x_j))
-//     // and the energy U(r), from r^2 < cutoff^2 (r^2 > 0).
-//     KOKKOS_INLINE_FUNCTION static double force_divr(const Params& c, double rsq, double& energy);
+//     // and the energy U(r), from r^2 < cutoff^2 (r^2 > 0), in the
+//     // arithmetic Real (double, or float for interaction.precision "mixed").
+//     template <class Real>
+//     KOKKOS_INLINE_FUNCTION static Real force_divr(const Params& c, Real rsq, Real& energy);
 //   };
 //
 // then one line in PairPotential.cpp's instantiations, and its deck keys and
@@ -36,6 +38,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/PairPrecision.hpp"
 #include "core/Species.hpp"
 #include "kernels/NeighborList.hpp"
 #include "kernels/Particles.hpp"
@@ -97,9 +100,10 @@ struct PairTable {
 
 // Computes forces (overwriting p.force for owned rows and reaction ghost
 // rows) and, when `with_sums`, the energy (shifted as the table says) and
-// the virial. Instantiated for every potential in PairPotential.cpp.
+// the virial, in the arithmetic `precision` says. Instantiated for every
+// potential in PairPotential.cpp.
 template <class Potential>
 PairSums compute_pair_forces(const Particles& p, const NeighborList& list, const PairTable<Potential>& table,
-                             bool with_sums);
+                             bool with_sums, PairPrecision precision = PairPrecision::Double);
 
 }  // namespace strata

@@ -11,6 +11,7 @@
 
 #include "core/Box.hpp"
 #include "core/Noise.hpp"
+#include "core/PairPrecision.hpp"
 
 namespace strata {
 
@@ -84,6 +85,7 @@ struct InteractionConfig {
   bool rebuild_check = true;                    // false: rebuild every rebuild_check_every steps unchecked (check no)
   int rebuild_delay = 0;                        // no rebuild within this many steps of the last (LAMMPS delay)
   NeighborListKind neighbor_list = NeighborListKind::Auto;
+  PairPrecision precision = PairPrecision::Double;  // of the pair arithmetic (kernels/PairPotential.hpp)
 };
 
 // Walls on faces of non-periodic axes (kernels/ExternalForces.hpp has the

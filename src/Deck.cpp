@@ -111,6 +111,7 @@ constexpr std::array<Placement, 4> kPlacements{Placement::Uniform, Placement::Si
                                                Placement::File};
 constexpr std::array<Boundary, 2> kBoundaries{Boundary::Periodic, Boundary::Reflecting};
 constexpr std::array<GpuAwareMpi, 3> kGpuAwareMpi{GpuAwareMpi::Off, GpuAwareMpi::Auto, GpuAwareMpi::On};
+constexpr std::array<PairPrecision, 2> kPrecisions{PairPrecision::Double, PairPrecision::Mixed};
 constexpr std::array<NeighborListKind, 3> kNeighborLists{NeighborListKind::Auto, NeighborListKind::Half,
                                                          NeighborListKind::Full};
 
@@ -194,6 +195,10 @@ const std::vector<Spec>& schema() {
       {"interaction.neighbor_list", Kind::Enum, Need::Optional, "\"auto\"", "", kAny, {"auto", "half", "full"},
        "half lists (each pair once, newton on) or full lists (each pair from both sides, no atomics)",
        [](Config& c, const Value& v) { c.interaction.neighbor_list = kNeighborLists[v.idx[0]]; }},
+      {"interaction.precision", Kind::Enum, Need::Optional, "\"double\"", "", kAny, {"double", "mixed"},
+       "pair arithmetic: double, or mixed (force and energy of a pair in single precision, sums and integration in "
+       "double)",
+       [](Config& c, const Value& v) { c.interaction.precision = kPrecisions[v.idx[0]]; }},
       {"interaction.pairs", Kind::Pairs, Need::Special, "", "", kAny, {}, "explicit pair coefficients", nullptr},
       {"interaction.tail", Kind::Bool, Need::Optional, "false", "", kAny, {},
        "long-range (tail) corrections to energy and pressure, lj only",

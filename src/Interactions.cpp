@@ -94,15 +94,16 @@ PairTable<Soft> soft_table(const Config& cfg) {
 }
 
 std::unique_ptr<PairForce> make_pair_force(const Config& cfg) {
+  const PairPrecision precision = cfg.interaction.precision;
   switch (cfg.interaction.kind) {
-    case InteractionKind::Morse: return make_pair_force(morse_table(cfg));
-    case InteractionKind::Yukawa: return make_pair_force(yukawa_table(cfg));
-    case InteractionKind::Soft: return make_pair_force(soft_table(cfg));
+    case InteractionKind::Morse: return make_pair_force(morse_table(cfg), precision);
+    case InteractionKind::Yukawa: return make_pair_force(yukawa_table(cfg), precision);
+    case InteractionKind::Soft: return make_pair_force(soft_table(cfg), precision);
     case InteractionKind::None:
     case InteractionKind::LennardJones:
     case InteractionKind::Wca: break;
   }
-  return make_pair_force(lennard_jones_table(cfg));
+  return make_pair_force(lennard_jones_table(cfg), precision);
 }
 
 double max_cutoff(const Config& cfg) {

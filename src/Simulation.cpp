@@ -633,7 +633,11 @@ bool Simulation::run() {
   set_up_forces();
   runlog::say(fmt::format("strata: {}{}{}{}, {} particles, {} rank{}, {}, steps {}..{}", integrator_->name(),
                           pairs_ ? " with " : "", pairs_ ? interaction_label(cfg_.interaction.kind) : "",
-                          fmt::format("{}{}", cfg_.walls.any() ? ", walls" : "", cfg_.field.any() ? ", a body force" : ""),
+                          fmt::format("{}{}{}",
+                                      pairs_ && cfg_.interaction.precision == PairPrecision::Mixed
+                                          ? " (mixed precision)"
+                                          : "",
+                                      cfg_.walls.any() ? ", walls" : "", cfg_.field.any() ? ", a body force" : ""),
                           cfg_.particles.count, ranks_,
                           ranks_ == 1 ? "" : "s", grid_label(layout_), first_step_, last_step_));
   if (restarted_)

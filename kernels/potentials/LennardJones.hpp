@@ -24,11 +24,12 @@ struct LennardJones {
     return {48.0 * epsilon * s6 * s6, 24.0 * epsilon * s6, 4.0 * epsilon * s6 * s6, 4.0 * epsilon * s6};
   }
 
-  KOKKOS_INLINE_FUNCTION static double force_divr(const Params& c, double rsq, double& energy) {
-    const double r2inv = 1.0 / rsq;
-    const double r6inv = r2inv * r2inv * r2inv;
-    energy = r6inv * (c.lj3 * r6inv - c.lj4);
-    return r6inv * (c.lj1 * r6inv - c.lj2) * r2inv;
+  template <class Real>
+  KOKKOS_INLINE_FUNCTION static Real force_divr(const Params& c, Real rsq, Real& energy) {
+    const Real r2inv = Real(1) / rsq;
+    const Real r6inv = r2inv * r2inv * r2inv;
+    energy = r6inv * (Real(c.lj3) * r6inv - Real(c.lj4));
+    return r6inv * (Real(c.lj1) * r6inv - Real(c.lj2)) * r2inv;
   }
 
   // Long-range (tail) integrals of one pair beyond its cutoff, for the

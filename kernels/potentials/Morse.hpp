@@ -19,12 +19,14 @@ struct Morse {
     Params scaled(double f) const { return {f * d0, alpha, r0}; }
   };
 
-  KOKKOS_INLINE_FUNCTION static double force_divr(const Params& c, double rsq, double& energy) {
-    const double r = math::sqrt(rsq);
-    const double e = math::exp(-c.alpha * (r - c.r0));
-    energy = c.d0 * (e * e - 2.0 * e);
+  template <class Real>
+  KOKKOS_INLINE_FUNCTION static Real force_divr(const Params& c, Real rsq, Real& energy) {
+    const Real d0 = Real(c.d0), alpha = Real(c.alpha);
+    const Real r = math::sqrt(rsq);
+    const Real e = math::exp(-alpha * (r - Real(c.r0)));
+    energy = d0 * (e * e - Real(2) * e);
     // -dU/dr = 2 alpha D0 (e^2 - e)
-    return 2.0 * c.alpha * c.d0 * (e * e - e) / r;
+    return Real(2) * alpha * d0 * (e * e - e) / r;
   }
 };
 

@@ -21,13 +21,15 @@ struct Soft {
 
   static Params params(double amplitude, double cutoff) { return {amplitude, 3.14159265358979323846 / cutoff}; }
 
-  KOKKOS_INLINE_FUNCTION static double force_divr(const Params& c, double rsq, double& energy) {
-    const double r = math::sqrt(rsq);
-    const double arg = c.pi_over_rc * r;
-    energy = c.a * (1.0 + math::cos(arg));
+  template <class Real>
+  KOKKOS_INLINE_FUNCTION static Real force_divr(const Params& c, Real rsq, Real& energy) {
+    const Real a = Real(c.a), pi_over_rc = Real(c.pi_over_rc);
+    const Real r = math::sqrt(rsq);
+    const Real arg = pi_over_rc * r;
+    energy = a * (Real(1) + math::cos(arg));
     // -dU/dr = A (pi / rc) sin(pi r / rc); zero at r = 0, where the
     // direction is undefined (LAMMPS does the same).
-    return r > 0.0 ? c.a * c.pi_over_rc * math::sin(arg) / r : 0.0;
+    return r > Real(0) ? a * pi_over_rc * math::sin(arg) / r : Real(0);
   }
 };
 

@@ -17,13 +17,15 @@ struct Yukawa {
     Params scaled(double f) const { return {f * a, kappa}; }
   };
 
-  KOKKOS_INLINE_FUNCTION static double force_divr(const Params& c, double rsq, double& energy) {
-    const double r = math::sqrt(rsq);
-    const double rinv = 1.0 / r;
-    const double screening = c.a * math::exp(-c.kappa * r);
+  template <class Real>
+  KOKKOS_INLINE_FUNCTION static Real force_divr(const Params& c, Real rsq, Real& energy) {
+    const Real kappa = Real(c.kappa);
+    const Real r = math::sqrt(rsq);
+    const Real rinv = Real(1) / r;
+    const Real screening = Real(c.a) * math::exp(-kappa * r);
     energy = screening * rinv;
     // -dU/dr = A exp(-kappa r) (kappa + 1/r) / r
-    return screening * (c.kappa + rinv) * rinv * rinv;
+    return screening * (kappa + rinv) * rinv * rinv;
   }
 };
 

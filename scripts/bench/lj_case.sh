@@ -6,6 +6,8 @@
 # steps between checks, LJ_CHECK (default yes) whether a check looks at the
 # displacements (yes: rebuild when an atom moved more than half the skin)
 # or rebuilds blindly (no: in.lj as LAMMPS ships it is every 20 check no).
+# STRATA_LJ_EVERY and STRATA_LJ_CHECK, when set, give Strata another policy
+# than LAMMPS (each code as it ships: Strata checks every step).
 
 # lj_lammps_input CELLS STEPS: in.lj on stdout; it writes initial.data.
 lj_lammps_input() {
@@ -46,8 +48,9 @@ file = "$h5"
 type = "lj"
 cutoff = 2.5
 skin = 0.3
-rebuild_check_every = ${LJ_EVERY:-1}
-rebuild_check = $([ "${LJ_CHECK:-yes}" = yes ] && echo true || echo false)
+rebuild_check_every = ${STRATA_LJ_EVERY:-${LJ_EVERY:-1}}
+rebuild_check = $([ "${STRATA_LJ_CHECK:-${LJ_CHECK:-yes}}" = yes ] && echo true || echo false)
+precision = "${LJ_PRECISION:-double}"
 [propagator]
 type = "verlet"
 [run]

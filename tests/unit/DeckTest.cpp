@@ -146,6 +146,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
                                  "rebuild_check = false\n"
                                  "rebuild_delay = 3\n"
                                  "neighbor_list = \"full\"\n"
+                                 "precision = \"mixed\"\n"
                                  "pairs = [{ species = [\"small\", \"big\"], epsilon = 1.5, sigma = 0.8, cutoff = 2.0 },\n"
                                  "         { species = [\"small\", \"small\"], epsilon = 0.25, sigma = 0.9 }]\n"
                                  "tail = true\n"
@@ -214,6 +215,7 @@ TEST_F(DeckTest, DeckLoadsEveryKeyOfAFullDeck) {
   EXPECT_FALSE(c.interaction.rebuild_check);
   EXPECT_EQ(c.interaction.rebuild_delay, 3);
   EXPECT_EQ(c.interaction.neighbor_list, NeighborListKind::Full);
+  EXPECT_EQ(c.interaction.precision, PairPrecision::Mixed);
   ASSERT_EQ(c.interaction.pairs.size(), 2u);
   // Species as indices into species.names, a <= b whatever the order given.
   EXPECT_EQ(c.interaction.pairs[0].a, 0);
@@ -281,6 +283,7 @@ TEST_F(DeckTest, DeckDefaultsOfSpeciesInteractionAndThermostatKeys) {
   EXPECT_FALSE(c.interaction.shift);
   EXPECT_EQ(c.interaction.mixing, Mixing::LorentzBerthelot);
   EXPECT_EQ(c.interaction.rebuild_check_every, 1);
+  EXPECT_EQ(c.interaction.precision, PairPrecision::Double);
   EXPECT_TRUE(c.interaction.pairs.empty());
   EXPECT_FALSE(c.interaction.tail);
   EXPECT_EQ(c.interaction.amplitude_ramp, (std::array<double, 2>{1.0, 1.0}));
@@ -977,7 +980,7 @@ TEST(DeckClosestKey, SuggestsOnlyCloseKeys) {
 
 TEST(DeckKeys, AreDottedUniqueAndInDocumentationOrder) {
   const std::vector<std::string> keys = deck_keys();
-  ASSERT_EQ(keys.size(), 62u);
+  ASSERT_EQ(keys.size(), 63u);
   EXPECT_EQ(keys.front(), "system.box");
   EXPECT_EQ(keys.back(), "output.trajectory_deflate");
   for (const std::string& k : keys) {
