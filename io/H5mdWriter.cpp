@@ -20,10 +20,12 @@ namespace {
 
 static_assert(sizeof(int) == 4, "image and species are stored as int32");
 
-// Bounds the host staging buffers whatever a rank owns: 2^18 rows (~6 MB of doubles for a vector field) per collective write: large
-// enough for full-speed MPI-IO, small enough to stay out of the 100 B/particle
-// memory budget at 1e7 particles.
-constexpr std::int64_t kRowsPerWrite = std::int64_t(1) << 18;
+// Bounds the host staging buffers whatever a rank owns: 2^16 rows (1.5 MB of
+// doubles for a vector field) per collective write: large enough for
+// full-speed MPI-IO, small enough that the staging (about 4 MB in all) stays
+// below the run's own memory: with 2^18 rows it was the peak of a 256,000-atom
+// LJ run's final output (17 MB, 67 B per atom).
+constexpr std::int64_t kRowsPerWrite = std::int64_t(1) << 16;
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 // step/time grow by one per appended frame; a chunk this long keeps that cheap.
 constexpr hsize_t kFramesPerChunk = 256;

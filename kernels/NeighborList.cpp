@@ -132,7 +132,6 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
   const CellWalk walk{position,  bin_offset_, bin_rows_, row_cell_, reaction_, ghost_start_, cells_[0],
                       cells_[1], cells_[2],   n_owned,   full,      range * range};
   grow_discarding(offset_, static_cast<std::size_t>(n_owned) + 1, "neighbor_offsets");
-  if (entries_.extent(0) == 0) grow_discarding(entries_, static_cast<std::size_t>(n_owned) * 48, "neighbors");
   for (;;) {
     const auto offset = offset_;
     const auto entries = entries_;
@@ -172,9 +171,15 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
         total);
     pairs_ = total;
     if (total <= capacity) break;
-    // More pairs than room: grow (with slack for the next builds) and redo.
+    // More pairs than room (at the first build: no room at all, so the list
+    // is sized by its real count): grow and redo. The list is the largest
+    // allocation of a run (about 160 B per atom for the LJ liquid), so the
+    // slack is small (1/32: a liquid's pair count moves by well under 1%
+    // between builds, and outgrowing it costs one more pass), and the old
+    // list goes before the new one comes, never both at once.
+    entries_ = Entries();
     entries_ = Entries(Kokkos::view_alloc(std::string("neighbors"), Kokkos::WithoutInitializing),
-                       static_cast<std::size_t>(total + total / 8 + 16));
+                       static_cast<std::size_t>(total + total / 32 + 16));
   }
   ++builds_;
 }
