@@ -42,12 +42,12 @@ void Migration::set_layout(const GridLayout& layout) {
                                                                   kTagBase + 10 * d, gpu_aware_)});
 }
 
-std::size_t Migration::count_leavers(const Particles& p, int axis) const {
+std::size_t Migration::count_leavers(const Particles& p, int axis, std::size_t from_row) const {
   const BoxGeometry g = layout_.geometry(rank_);
   const auto position = p.position;
   std::size_t n = 0;
   Kokkos::parallel_reduce(
-      "Migration::count_leavers", Kokkos::RangePolicy<ExecSpace>(0, p.size),
+      "Migration::count_leavers", Kokkos::RangePolicy<ExecSpace>(from_row, p.size),
       KOKKOS_LAMBDA(const std::size_t i, std::size_t& c) {
         if (axis < 0) {
           if (g.outside(position(i, 0), position(i, 1), position(i, 2))) ++c;
@@ -71,17 +71,23 @@ void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& st
     if (global == 0) break;
     // Every rank runs every stage (its neighbours wait for its counts);
     // with one cut axis every leaver leaves along it.
+    std::size_t kept = 0;
     for (std::size_t k = 0; k < stages_.size(); ++k) {
       const std::size_t m = stages_.size() == 1 ? static_cast<std::size_t>(local)
                                                 : count_leavers(p, stages_[k].axis);
-      stage(p, k, m, stats);
+      kept = stage(p, k, m, stats);
     }
     stats.hops += 1;
-    local = static_cast<long long>(count_leavers(p, -1));
+    // With one cut axis the rows the stage kept lie inside the brick (the
+    // other axes are whole), so only its arrivals, appended after them, can
+    // be outside (a multi-hop move): counting those alone spares a pass
+    // over every row. With several cut axes a later stage moves rows into
+    // the holes below `kept`, so every row is counted.
+    local = static_cast<long long>(count_leavers(p, -1, stages_.size() == 1 ? kept : 0));
   }
 }
 
-void Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats) {
+std::size_t Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats) {
   const BoxGeometry g = layout_.geometry(rank_);
   const int axis = stages_[which].axis;
   NeighborExchange& x = *stages_[which].exchange;
@@ -94,19 +100,21 @@ void Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats&
   const double lo = g.lo[axis], hi = g.hi[axis];
 
   // 1. Rows outside the brick along the axis, in increasing order (a scan
-  //    keeps it deterministic).
+  //    keeps it deterministic); none to look for when m is 0.
   grow_discarding(leaver_rows_, m, "leaver_rows");
   const auto rows = leaver_rows_;
   const auto position = p.position;
-  Kokkos::parallel_scan(
-      "Migration::find_leavers", Kokkos::RangePolicy<ExecSpace>(0, n),
-      KOKKOS_LAMBDA(const std::size_t i, std::size_t& offset, const bool final) {
-        const double s = position(i, axis);
-        if (s < lo || s >= hi) {
-          if (final) rows(offset) = i;
-          ++offset;
-        }
-      });
+  if (m > 0) {
+    Kokkos::parallel_scan(
+        "Migration::find_leavers", Kokkos::RangePolicy<ExecSpace>(0, n),
+        KOKKOS_LAMBDA(const std::size_t i, std::size_t& offset, const bool final) {
+          const double s = position(i, axis);
+          if (s < lo || s >= hi) {
+            if (final) rows(offset) = i;
+            ++offset;
+          }
+        });
+  }
 
   // 2. Each leaver goes toward its owner: lo or hi, the shorter way round
   //    on a periodic axis (ties go hi, which keeps going hi).
@@ -170,6 +178,7 @@ void Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats&
   x.move(kPacked, AppendArrival{p, n_keep, n_keep + r_lo}, stats, true);
   p.size = n_keep + r_lo + r_hi;
   Kokkos::fence();
+  return n_keep;
 }
 
 }  // namespace strata

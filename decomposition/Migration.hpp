@@ -41,10 +41,13 @@ class Migration {
 
   // Internal steps of the public calls above, not for callers: public only
   // because CUDA forbids device lambdas in private member functions.
-  // Rows outside the brick (axis < 0: on any axis; else along that axis).
-  std::size_t count_leavers(const Particles& p, int axis) const;
-  // One stage of a round: the m rows outside the brick along the stage's axis leave.
-  void stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats);
+  // Rows [from_row, p.size) outside the brick (axis < 0: on any axis; else
+  // along that axis).
+  std::size_t count_leavers(const Particles& p, int axis, std::size_t from_row = 0) const;
+  // One stage of a round: the m rows outside the brick along the stage's
+  // axis leave, the arrivals are appended; returns the rows kept (the
+  // arrivals follow them).
+  std::size_t stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats);
 
  private:
   static constexpr int kPacked = kPackedDoubles;  // doubles per particle on the wire

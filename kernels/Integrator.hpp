@@ -91,6 +91,16 @@ class BrownianIntegrator final : public Integrator {
   template <bool Gaussian, bool Walls>
   StepMotion run(Particles& p, const BoxGeometry& g, std::int64_t step) {
     std::size_t leavers = 0;
+    if constexpr (!Gaussian && !Walls && Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
+      if (BrownianUniformPeriodicBlocks::applies(g, amplitude_)) {
+        using Blocks = BrownianUniformPeriodicBlocks;
+        Kokkos::parallel_reduce("BrownianStep::blocks", Kokkos::RangePolicy<ExecSpace>(0, Blocks::blocks(p.size)),
+                                Blocks{p.position, p.image, p.id, g, amplitude_, seed_,
+                                       static_cast<std::uint64_t>(step), p.size},
+                                leavers);
+        return {0.0, static_cast<std::int64_t>(leavers)};
+      }
+    }
     Kokkos::parallel_reduce("BrownianStep", Kokkos::RangePolicy<ExecSpace>(0, p.size),
                             BrownianStep<Gaussian, Walls>{p.position, p.velocity, p.image, p.id, g, amplitude_, seed_,
                                                           static_cast<std::uint64_t>(step)},

@@ -25,6 +25,10 @@ struct BoxGeometry {
   KOKKOS_INLINE_FUNCTION bool outside(const double x0, const double x1, const double x2) const {
     return x0 < lo[0] || x0 >= hi[0] || x1 < lo[1] || x1 >= hi[1] || x2 < lo[2] || x2 >= hi[2];
   }
+  // The same as 0 or 1, with no branch (for vectorized loops).
+  KOKKOS_INLINE_FUNCTION int outside_flag(const double x0, const double x1, const double x2) const {
+    return (x0 < lo[0]) | (x0 >= hi[0]) | (x1 < lo[1]) | (x1 >= hi[1]) | (x2 < lo[2]) | (x2 >= hi[2]);
+  }
 };
 
 KOKKOS_INLINE_FUNCTION void apply_boundaries(const BoxGeometry& g, double x[3], double v[3], int img[3]) {
@@ -111,6 +115,61 @@ struct BrownianStep {
     }
     for (int d = 0; d < 3; ++d) position(i, d) = x[d];
     if (geom.outside(x[0], x[1], x[2])) ++leavers;
+  }
+};
+
+// BrownianStep<false, false> (uniform noise, every axis periodic) for CPUs,
+// in blocks of rows, with the loop over a block written so the compiler
+// vectorizes it: the Philox rounds in wide integer multiplies, and no
+// branch. The particle's move is bounded (|xi| <= sqrt(3), so at most
+// sqrt(3) amplitude per axis), and the caller uses this kernel only when
+// that is less than every box edge: a wrapped coordinate then crosses at
+// most one edge, and the wrap is one add of -L, 0 or +L, bitwise what
+// wrap_periodic does. The image counts are stored whether or not they
+// changed (a conditional store stops the vectorizer): 80 bytes per
+// particle-step (reads: position 24, image 12, id 8; writes: position 24,
+// image 12) instead of 68, for about twice the speed (the scalar kernel is
+// bound by the Philox arithmetic, not by memory). Bitwise the same
+// positions, images and leaver count as BrownianStep<false, false>.
+struct BrownianUniformPeriodicBlocks {
+  static constexpr std::size_t kBlock = 512;
+  Vec3View position;
+  IntVec3View image;
+  IdView id;
+  BoxGeometry geom;
+  double amplitude;
+  std::uint64_t seed;
+  std::uint64_t step;
+  std::size_t n;
+
+  // Whether the kernel applies: a move never spans a box edge.
+  static bool applies(const BoxGeometry& g, double amplitude) {
+    constexpr double sqrt3 = 1.7320508075688772935274463415059;
+    return sqrt3 * amplitude < g.L[0] && sqrt3 * amplitude < g.L[1] && sqrt3 * amplitude < g.L[2];
+  }
+  static std::size_t blocks(std::size_t rows) { return (rows + kBlock - 1) / kBlock; }
+
+  KOKKOS_INLINE_FUNCTION void operator()(const std::size_t b, std::size_t& leavers) const {
+    const std::size_t i0 = b * kBlock, i1 = i0 + kBlock < n ? i0 + kBlock : n;
+    std::size_t out = 0;
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC ivdep
+#endif
+    for (std::size_t i = i0; i < i1; ++i) {
+      double xi[3];
+      const Philox4x32 w = random_words(seed, static_cast<std::uint64_t>(id(i)), step, RngStream::Brownian);
+      uniform3_unit_variance(w, xi[0], xi[1], xi[2]);
+      double x[3];
+      for (int d = 0; d < 3; ++d) {
+        x[d] = position(i, d) + amplitude * xi[d];
+        const int up = x[d] >= geom.L[d], down = x[d] < 0.0;
+        x[d] += geom.L[d] * static_cast<double>(down - up);
+        image(i, d) += up - down;
+        position(i, d) = x[d];
+      }
+      out += static_cast<std::size_t>(geom.outside_flag(x[0], x[1], x[2]));
+    }
+    leavers += out;
   }
 };
 

@@ -9,9 +9,11 @@
 # particle (sum over ranks of the peak RSS / N), and the memory roofline:
 # the machine's bandwidth on as many ranks (a STREAM triad,
 # scripts/bench/stream_triad.cpp, run in the same invocation), the bytes the
-# Brownian step moves per particle (68 in a periodic box:
-# kernels/Propagators.hpp) and the fraction of that bandwidth the step
-# reaches (rate x bytes / triad). Each Strata point is the median of REPS
+# Brownian step moves per particle in a periodic box (kernels/Propagators.hpp:
+# 80 for uniform noise, whose vectorized CPU kernel stores every image
+# count; 68 for Gaussian noise, whose kernel stores an image count only when
+# it changed) and the fraction of that bandwidth the step reaches (rate x
+# bytes / triad). Each Strata point is the median of REPS
 # runs (default 3), with the range. Figures, not assertions: the
 # machine is shared and noisy, so compare the ratio, not the absolute rate.
 #
@@ -50,7 +52,8 @@ launch() {
 echo "$("$BUILD/strata" --version)"
 
 REPS=${REPS:-3}
-BYTES_PER_STEP=68  # per particle: reads position 24, image 12, id 8; writes position 24
+# Bytes per particle-step: reads position 24, image 12, id 8; writes position 24 (and image 12 for uniform noise).
+declare -A BYTES_PER_STEP=([uniform]=80 [gaussian]=68)
 declare -A triad
 for np in $LAYOUTS; do
   triad[$np]=$(launch "$np" "$BUILD/stream_triad" | sed 's/.*triad_bytes_per_s=\([^ ]*\).*/\1/')
@@ -84,7 +87,7 @@ for n in 1000000 10000000; do
 print(statistics.median(v), f'({min(v):.3g}-{max(v):.3g})')" "${rates[@]}")
       printf '%-9s %-6s %-9s %14.4g %-13s %15.4g %7.2f %14.4g %14.4g %11.1f %11.1f %8.0f%%\n' "$n" "$np" "$noise" \
         "$s_rate" "$s_range" "$n_rate" "$("$PY" -c "print($s_rate / $n_rate)")" "$s_bytes" "$n_bytes" "$s_bpp" \
-        "$("$PY" -c "print($n_rss / $n)")" "$("$PY" -c "print(100 * $s_rate * $BYTES_PER_STEP / ${triad[$np]})")"
+        "$("$PY" -c "print($n_rss / $n)")" "$("$PY" -c "print(100 * $s_rate * ${BYTES_PER_STEP[$noise]} / ${triad[$np]})")"
     done
   done
 done
