@@ -181,6 +181,8 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
     entries_ = Entries(Kokkos::view_alloc(std::string("neighbors"), Kokkos::WithoutInitializing),
                        static_cast<std::size_t>(total + total / 32 + 16));
   }
+  // The binning is scratch of the build: given back (about 12 B a row).
+  bin_count_ = bin_offset_ = bin_rows_ = row_cell_ = ghost_start_ = Kokkos::View<int*, MemSpace>();
   ++builds_;
 }
 
