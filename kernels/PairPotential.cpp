@@ -81,9 +81,10 @@ struct PairForceLoop {
 //     adds; the lanes are added in a fixed order at the end;
 //  3. the reactions, one row per pair (a row appears once in a particle's
 //     list), scalar: independent read-modify-writes.
-// The order of the additions is fixed by the list alone, so the forces are
-// bitwise the same on every host backend and thread count; it differs from
-// the one-pair-at-a-time loop above (GPUs) by rounding.
+// The order of a particle's own additions is fixed by its list alone (the
+// reactions' order across threads is the ScatterView's: repeatable at a
+// given thread count, not across counts); it differs from the
+// one-pair-at-a-time loop above (GPUs) by rounding.
 template <class Potential, class Real, bool WithSums, bool SingleSpecies, class Scatter>
 struct ChunkedPairForceLoop {
   static constexpr int kChunk = 64;
