@@ -41,16 +41,5 @@ for np in 1 2 3 4; do
     --max-fluctuation 6.5e-4 ||
     fail "energy drift on $np ranks"
 done
-"$PYTHON" - "$WORK" <<'PY' || fail "energy drift grows with the number of ranks"
-import csv, sys
-def drift(np):
-    r = list(csv.DictReader(open(f"{sys.argv[1]}/nve.np{np}/thermo.csv")))
-    t = [float(x["time"]) for x in r]
-    e = [float(x["total_energy"]) for x in r]
-    tm, em = sum(t) / len(t), sum(e) / len(e)
-    slope = sum((a - tm) * (b - em) for a, b in zip(t, e)) / sum((a - tm) ** 2 for a in t)
-    return abs(slope) * (t[-1] - t[0]) / abs(em)
-d = {np: drift(np) for np in (1, 2, 3, 4)}
-print("relative drift by ranks:", {k: f"{v:.2e}" for k, v in d.items()})
-sys.exit(0 if all(v <= max(2 * d[1], 1e-5) for v in d.values()) else 1)
-PY
+"$PYTHON" "$PYDIR/check_thermo.py" drift-ratio "$WORK/nve.np1/thermo.csv" "$WORK"/nve.np{2,3,4}/thermo.csv \
+  --max-ratio 2 --floor 1e-5 || fail "energy drift grows with the number of ranks"

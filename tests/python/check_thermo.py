@@ -6,6 +6,9 @@
       length, relative to |E|) is below --max-relative, and no row departs
       from E(0) by more than --max-fluctuation (velocity Verlet's bounded
       O(dt^2) error, largest while a lattice start melts).
+  check_thermo.py drift-ratio REFERENCE.csv OTHER.csv [...] --max-ratio 2 [--floor 1e-5]
+      the relative drift (as above) of each OTHER is at most --max-ratio
+      times REFERENCE's, or below --floor.
   check_thermo.py agree REFERENCE.csv OTHER.csv [...] --columns a,b --rtol 1e-9 [--from-step F] [--through-step S]
                     [--rows N]
       the named columns agree row by row (same steps, from step F and up to
@@ -36,14 +39,21 @@ def rows(path):
         return [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
 
 
-def drift(a):
-    r = rows(a.thermo)
+def relative_drift(r):
+    """Least-squares slope of the total energy times the run length, relative to its mean."""
     t = [x["time"] for x in r]
     e = [x["total_energy"] for x in r]
-    n, e0 = len(r), e[0]
+    n = len(r)
     tm, em = sum(t) / n, sum(e) / n
     slope = sum((ti - tm) * (ei - em) for ti, ei in zip(t, e)) / sum((ti - tm) ** 2 for ti in t)
-    rel_drift = abs(slope) * (t[-1] - t[0]) / abs(em)
+    return abs(slope) * (t[-1] - t[0]) / abs(em)
+
+
+def drift(a):
+    r = rows(a.thermo)
+    e = [x["total_energy"] for x in r]
+    n, e0 = len(r), e[0]
+    rel_drift = relative_drift(r)
     worst = max(abs(ei - e0) / abs(e0) for ei in e)
     print(f"{a.thermo}: relative energy drift {rel_drift:.3e} over {int(r[-1]['step'])} steps (bound "
           f"{a.max_relative:g}); largest departure from E(0) {worst:.3e} (bound {a.max_fluctuation:g})")
@@ -124,6 +134,18 @@ def order(a):
     return 0 if ok else 1
 
 
+def drift_ratio(a):
+    ref = relative_drift(rows(a.reference))
+    status = 0
+    for path in a.others:
+        d = relative_drift(rows(path))
+        ok = d <= a.max_ratio * ref or d < a.floor
+        print(f"{path}: relative energy drift {d:.3e}, {d / ref:.2f}x {a.reference}'s {ref:.3e} (bound "
+              f"{a.max_ratio:g}x, or below {a.floor:g}) {'ok' if ok else 'FAIL'}")
+        status |= 0 if ok else 1
+    return status
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -131,6 +153,11 @@ def main():
     d.add_argument("thermo")
     d.add_argument("--max-relative", type=float, required=True)
     d.add_argument("--max-fluctuation", type=float, default=1e-3)
+    r = sub.add_parser("drift-ratio")
+    r.add_argument("reference")
+    r.add_argument("others", nargs="+")
+    r.add_argument("--max-ratio", type=float, required=True)
+    r.add_argument("--floor", type=float, default=0.0)
     g = sub.add_parser("agree")
     g.add_argument("reference")
     g.add_argument("others", nargs="+")
@@ -156,7 +183,7 @@ def main():
     m.add_argument("--blocks", type=int, default=10)
     m.add_argument("--sigmas", type=float, default=4.0)
     a = ap.parse_args()
-    checks = {"drift": drift, "agree": agree, "temperature": temperature, "order": order, "same-mean": same_mean}
+    checks = {"drift": drift, "drift-ratio": drift_ratio, "agree": agree, "temperature": temperature, "order": order, "same-mean": same_mean}
     return checks[a.cmd](a)
 
 
