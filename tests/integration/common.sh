@@ -23,6 +23,33 @@ fail() {
 # write_deck FILE: a deck from stdin.
 write_deck() { cat >"$1"; }
 
+# write_lj_nve_deck FILE: the NVE LJ liquid of the energy tests (fcc,
+# density 0.8442, T 1.44, cutoff 2.5 shifted, dt 0.005, 4000 atoms, 1000
+# steps, thermo every 10).
+write_lj_nve_deck() {
+  write_deck "$1" <<'TOML'
+[system]
+density = 0.8442
+[particles]
+count = 4000
+placement = "fcc"
+temperature = 1.44
+[interaction]
+type = "lj"
+cutoff = 2.5
+skin = 0.3
+shift = true
+[propagator]
+type = "verlet"
+[run]
+steps = 1000
+timestep = 0.005
+seed = 2718
+[output]
+thermo_every = 10
+TOML
+}
+
 # expect_input_error PATTERN CMD...: exit 2, exactly one stderr line matching
 # PATTERN, nothing on stdout that looks like results, no output directory
 # $WORK/never created (point the command's --output there).

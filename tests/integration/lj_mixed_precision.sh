@@ -13,27 +13,7 @@
 # 1.09).
 source "$(dirname "$0")/common.sh"
 
-write_deck "$WORK/nve.toml" <<'TOML'
-[system]
-density = 0.8442
-[particles]
-count = 4000
-placement = "fcc"
-temperature = 1.44
-[interaction]
-type = "lj"
-cutoff = 2.5
-skin = 0.3
-shift = true
-[propagator]
-type = "verlet"
-[run]
-steps = 1000
-timestep = 0.005
-seed = 2718
-[output]
-thermo_every = 10
-TOML
+write_lj_nve_deck "$WORK/nve.toml"
 strata_np 1 run "$WORK/nve.toml" --output "$WORK/double" >"$WORK/double.log" 2>&1 ||
   { cat "$WORK/double.log"; fail "double-precision run"; }
 for np in 1 2; do

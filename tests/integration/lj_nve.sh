@@ -13,27 +13,7 @@
 # (1e-4) let pass.
 source "$(dirname "$0")/common.sh"
 
-write_deck "$WORK/nve.toml" <<'TOML'
-[system]
-density = 0.8442
-[particles]
-count = 4000
-placement = "fcc"
-temperature = 1.44
-[interaction]
-type = "lj"
-cutoff = 2.5
-skin = 0.3
-shift = true
-[propagator]
-type = "verlet"
-[run]
-steps = 1000
-timestep = 0.005
-seed = 2718
-[output]
-thermo_every = 10
-TOML
+write_lj_nve_deck "$WORK/nve.toml"
 for np in 1 2 3 4; do
   strata_np "$np" run "$WORK/nve.toml" --output "$WORK/nve.np$np" >"$WORK/nve.np$np.log" 2>&1 ||
     { cat "$WORK/nve.np$np.log"; fail "NVE run on $np ranks"; }
