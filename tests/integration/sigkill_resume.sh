@@ -4,7 +4,9 @@
 # --restart latest (or from scratch when no checkpoint exists yet, as the
 # batch scripts do), ends in exactly the state of an uninterrupted run: the
 # same final.h5 bitwise, the same thermo.csv, the same trajectory frames.
-# Kill moments come from a fixed seed; 2 ranks.
+# Kill moments come from a fixed seed, in steps of this machine's speed
+# (measured on the uninterrupted run), so a faster build or machine does not
+# let the run end before the kills land; 2 ranks.
 source "$(dirname "$0")/common.sh"
 
 write_deck "$WORK/lj.toml" <<'TOML'
@@ -23,7 +25,7 @@ type = "lj"
 cutoff = 2.5
 shift = true
 [run]
-steps = 600
+steps = 1200
 timestep = 0.005
 seed = 11
 [output]
@@ -72,14 +74,18 @@ for spec in "rank=1,step=60,kind=kill,at=checkpoint" "rank=0,step=100,kind=kill,
 done
 
 # Kills at moments drawn from a fixed seed: once the run has passed a drawn
-# step (read from thermo.csv, so the moments do not depend on this machine's
-# speed), after a further drawn 0-250 ms.
+# step (read from its progress lines), after a further drawn 0-30 steps'
+# worth of time at the uninterrupted run's rate. The moments fall anywhere
+# in a step or a checkpoint write (every 20 steps), and the last one lands
+# well before the end even when polling lags by tens of steps.
+step_s=$(sed -n 's|^ *steps/s *\([0-9.eE+-]*\)$|\1|p' "$WORK/straight/log.txt")
+[ -n "$step_s" ] || fail "no steps/s in the uninterrupted run's log.txt"
 kills=0
 mapfile -t moments < <("$PYTHON" -c "
 import random
 r = random.Random(20261122)
-steps = sorted(r.sample(range(120, 590), 10))
-print('\n'.join('%d %.3f' % (s, r.uniform(0.0, 0.25)) for s in steps))")
+steps = sorted(r.sample(range(120, 1000), 10))
+print('\n'.join('%d %.4f' % (s, r.uniform(0.0, 30.0) / $step_s) for s in steps))")
 # The step this attempt has reached, from its own progress lines.
 last_step() { sed -n 's|^step *\([0-9]*\)/.*|\1|p' "$WORK/attempt-$ATTEMPT.log" 2>/dev/null | tail -1 || true; }
 for moment in "${moments[@]}"; do
@@ -90,9 +96,9 @@ for moment in "${moments[@]}"; do
   while kill -0 "$PID" 2>/dev/null; do
     reached=$(last_step)
     [ -z "$reached" ] || [ "$reached" -lt "$target" ] || break
-    sleep 0.02
+    sleep 0.01
     waited=$((waited + 1))
-    [ "$waited" -lt 6000 ] || fail "no progress towards step $target"
+    [ "$waited" -lt 12000 ] || fail "no progress towards step $target"
   done
   sleep "$delay"
   if kill -0 "$PID" 2>/dev/null; then
