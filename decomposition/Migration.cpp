@@ -60,9 +60,13 @@ std::size_t Migration::count_leavers(const Particles& p, int axis, std::size_t f
   return n;
 }
 
-void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& stats) {
+void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& stats, const LeaverBlocks& where) {
   if (layout_.ranks() == 1) return;  // the only brick is the whole box: nobody can be outside it
   long long local = known_leavers >= 0 ? known_leavers : static_cast<long long>(count_leavers(p, -1));
+  // The propagator's blocks locate this round's leavers: with one cut axis,
+  // outside the brick is outside along that axis. Later rounds (multi-hop
+  // arrivals) look among the arrivals.
+  const LeaverBlocks* hint = known_leavers >= 0 && stages_.size() == 1 && where.covers(p.size) ? &where : nullptr;
   for (;;) {
     long long global = 0;
     const double t0 = MPI_Wtime();
@@ -75,8 +79,9 @@ void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& st
     for (std::size_t k = 0; k < stages_.size(); ++k) {
       const std::size_t m = stages_.size() == 1 ? static_cast<std::size_t>(local)
                                                 : count_leavers(p, stages_[k].axis);
-      kept = stage(p, k, m, stats);
+      kept = stage(p, k, m, stats, hint);
     }
+    hint = nullptr;
     stats.hops += 1;
     // With one cut axis the rows the stage kept lie inside the brick (the
     // other axes are whole), so only its arrivals, appended after them, can
@@ -87,7 +92,8 @@ void Migration::exchange(Particles& p, std::int64_t known_leavers, CommStats& st
   }
 }
 
-std::size_t Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats) {
+std::size_t Migration::stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats,
+                             const LeaverBlocks* where) {
   const BoxGeometry g = layout_.geometry(rank_);
   const int axis = stages_[which].axis;
   NeighborExchange& x = *stages_[which].exchange;
@@ -104,7 +110,32 @@ std::size_t Migration::stage(Particles& p, std::size_t which, std::size_t m, Com
   grow_discarding(leaver_rows_, m, "leaver_rows");
   const auto rows = leaver_rows_;
   const auto position = p.position;
-  if (m > 0) {
+  if (m > 0 && where != nullptr) {
+    // Only the blocks with leavers are read: each block's first slot from a
+    // scan of the counts, then its rows in order.
+    const auto count = where->count;
+    const std::size_t per = where->rows_per_block, blocks = count.extent(0);
+    grow_discarding(block_first_, blocks, "migration_block_first");
+    const auto first = block_first_;
+    Kokkos::parallel_scan(
+        "Migration::leaver_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks),
+        KOKKOS_LAMBDA(const std::size_t b, std::size_t& offset, const bool final) {
+          if (final) first(b) = offset;
+          offset += static_cast<std::size_t>(count(b));
+        });
+    Kokkos::parallel_for(
+        "Migration::find_leavers_in_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks),
+        KOKKOS_LAMBDA(const std::size_t b) {
+          if (count(b) == 0) return;
+          std::size_t k = first(b);
+          const std::size_t end = k + static_cast<std::size_t>(count(b));
+          const std::size_t i1 = (b + 1) * per < n ? (b + 1) * per : n;
+          for (std::size_t i = b * per; i < i1 && k < end; ++i) {
+            const double s = position(i, axis);
+            if (s < lo || s >= hi) rows(k++) = i;
+          }
+        });
+  } else if (m > 0) {
     Kokkos::parallel_scan(
         "Migration::find_leavers", Kokkos::RangePolicy<ExecSpace>(0, n),
         KOKKOS_LAMBDA(const std::size_t i, std::size_t& offset, const bool final) {

@@ -22,6 +22,7 @@
 #include "decomposition/GridOwner.hpp"
 #include "decomposition/NeighborExchange.hpp"
 #include "decomposition/ParticlePacking.hpp"
+#include "kernels/LeaverBlocks.hpp"
 #include "kernels/Particles.hpp"
 
 namespace strata {
@@ -33,8 +34,10 @@ class Migration {
 
   // Bring every particle home. `known_leavers` is this rank's count of rows
   // outside its brick if the caller already has it (the propagator counts
-  // them), else pass -1 to have it counted here. Collective over comm.
-  void exchange(Particles& p, std::int64_t known_leavers, CommStats& stats);
+  // them), else pass -1 to have it counted here; `where`, if the propagator
+  // gave it, says which blocks of rows hold them (used with one cut axis).
+  // Collective over comm.
+  void exchange(Particles& p, std::int64_t known_leavers, CommStats& stats, const LeaverBlocks& where = {});
 
   // Change the layout (e.g. after load balancing); call exchange() next.
   void set_layout(const GridLayout& layout);
@@ -47,7 +50,9 @@ class Migration {
   // One stage of a round: the m rows outside the brick along the stage's
   // axis leave, the arrivals are appended; returns the rows kept (the
   // arrivals follow them).
-  std::size_t stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats);
+  // `where`: the blocks holding the m rows, or null to scan every row.
+  std::size_t stage(Particles& p, std::size_t which, std::size_t m, CommStats& stats,
+                    const LeaverBlocks* where = nullptr);
 
  private:
   static constexpr int kPacked = kPackedDoubles;  // doubles per particle on the wire
@@ -64,6 +69,7 @@ class Migration {
   std::vector<Stage> stages_;
   // Reused between steps so a steady trickle of migrants allocates nothing.
   Kokkos::View<std::size_t*, MemSpace> leaver_rows_;
+  Kokkos::View<std::size_t*, MemSpace> block_first_;  // a leaver block's first slot in leaver_rows_
   Kokkos::View<int*, MemSpace> to_side_[2];
   bool gpu_aware_ = false;
 };

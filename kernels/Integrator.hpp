@@ -27,6 +27,7 @@
 
 #include "core/Noise.hpp"
 #include "kernels/Integrators.hpp"
+#include "kernels/LeaverBlocks.hpp"
 #include "kernels/Particles.hpp"
 #include "kernels/Propagators.hpp"
 #include "kernels/Species.hpp"
@@ -40,6 +41,8 @@ struct StepMotion {
   // >= 0: positions are already folded into the box and this many owned rows
   // now lie outside the slab. -1: positions are unwrapped (forces).
   std::int64_t leavers = -1;
+  // With leavers >= 0, optionally where they are (kernels/LeaverBlocks.hpp).
+  LeaverBlocks leaver_blocks;
 };
 
 class Integrator {
@@ -65,7 +68,7 @@ class BallisticIntegrator final : public Integrator {
     std::size_t leavers = 0;
     Kokkos::parallel_reduce("BallisticStep", Kokkos::RangePolicy<ExecSpace>(0, p.size),
                             BallisticStep{p.position, p.velocity, p.image, g, dt_}, leavers);
-    return {0.0, static_cast<std::int64_t>(leavers)};
+    return {0.0, static_cast<std::int64_t>(leavers), LeaverBlocks{}};
   }
 
  private:
@@ -94,20 +97,25 @@ class BrownianIntegrator final : public Integrator {
     if constexpr (!Gaussian && !Walls && Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
       if (BrownianUniformPeriodicBlocks::applies(g, amplitude_)) {
         using Blocks = BrownianUniformPeriodicBlocks;
-        Kokkos::parallel_reduce("BrownianStep::blocks", Kokkos::RangePolicy<ExecSpace>(0, Blocks::blocks(p.size)),
-                                Blocks{p.position, p.image, p.id, g, amplitude_, seed_,
+        const std::size_t blocks = Blocks::blocks(p.size);
+        if (block_leavers_.extent(0) != blocks)
+          block_leavers_ = Kokkos::View<int*, MemSpace>(
+              Kokkos::view_alloc(std::string("block_leavers"), Kokkos::WithoutInitializing), blocks);
+        Kokkos::parallel_reduce("BrownianStep::blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks),
+                                Blocks{p.position, p.image, p.id, block_leavers_, g, amplitude_, seed_,
                                        static_cast<std::uint64_t>(step), p.size},
                                 leavers);
-        return {0.0, static_cast<std::int64_t>(leavers)};
+        return {0.0, static_cast<std::int64_t>(leavers), LeaverBlocks{block_leavers_, Blocks::kBlock}};
       }
     }
     Kokkos::parallel_reduce("BrownianStep", Kokkos::RangePolicy<ExecSpace>(0, p.size),
                             BrownianStep<Gaussian, Walls>{p.position, p.velocity, p.image, p.id, g, amplitude_, seed_,
                                                           static_cast<std::uint64_t>(step)},
                             leavers);
-    return {0.0, static_cast<std::int64_t>(leavers)};
+    return {0.0, static_cast<std::int64_t>(leavers), LeaverBlocks{}};
   }
 
+  Kokkos::View<int*, MemSpace> block_leavers_;  // the blocks kernel's leavers per block
   double amplitude_;
   std::uint64_t seed_;
   Noise noise_;
@@ -132,7 +140,7 @@ class BrownianDynamicsIntegrator final : public Integrator {
                             BrownianForceStep<Gaussian>{p.position, p.velocity, p.force, build, p.id, g, mobility_dt_,
                                                         amplitude_, seed_, static_cast<std::uint64_t>(step)},
                             Kokkos::Max<double>(max_sq));
-    return {max_sq, -1};
+    return {max_sq, -1, LeaverBlocks{}};
   }
 
   double mobility_dt_, amplitude_;
@@ -150,7 +158,7 @@ class VelocityVerletIntegrator : public Integrator {
     Kokkos::parallel_reduce("KickDrift", Kokkos::RangePolicy<ExecSpace>(0, p.size),
                             KickDrift{p.position, p.velocity, p.force, build, p.species, masses_, g, dt_},
                             Kokkos::Max<double>(max_sq));
-    return {max_sq, -1};
+    return {max_sq, -1, LeaverBlocks{}};
   }
   void final_integrate(Particles& p, std::int64_t) override {
     Kokkos::parallel_for("Kick", Kokkos::RangePolicy<ExecSpace>(0, p.size),

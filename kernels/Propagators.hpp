@@ -138,6 +138,7 @@ struct BrownianUniformPeriodicBlocks {
   Vec3View position;
   IntVec3View image;
   IdView id;
+  Kokkos::View<int*, MemSpace> block_leavers;  // per block: rows now outside the brick
   BoxGeometry geom;
   double amplitude;
   std::uint64_t seed;
@@ -182,6 +183,7 @@ struct BrownianUniformPeriodicBlocks {
     for (std::size_t k = 0; k < i1 - i0; ++k)
       if ((crossed[0][k] | crossed[1][k] | crossed[2][k]) != 0)
         for (int d = 0; d < 3; ++d) image(i0 + k, d) += crossed[d][k];
+    block_leavers(b) = static_cast<int>(out);
     leavers += out;
   }
 };

@@ -317,6 +317,7 @@ void Simulation::balance(std::int64_t step, StepMotion& moved) {
   if (pairs_)
     halo_ = std::make_unique<HaloExchange>(comm_, layout_, halo_->width(), options_.gpu_aware_mpi, !full_lists_);
   moved.leavers = -1;  // counted against the old bricks: count again
+  moved.leaver_blocks = LeaverBlocks{};
   ++balance_moves_;
 }
 
@@ -332,7 +333,7 @@ void Simulation::migrate(const StepMotion& moved) {
     leavers = static_cast<std::int64_t>(n);
   }
   particles_.ghosts = 0;
-  migration_.exchange(particles_, leavers, stats_);
+  migration_.exchange(particles_, leavers, stats_, moved.leavers >= 0 ? moved.leaver_blocks : LeaverBlocks{});
 }
 
 void Simulation::build_ghosts_and_list() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The final state is bitwise identical on 1, 2, 3 and 4 ranks, for Brownian
-# and ballistic particles, with periodic and with reflecting boundaries
-# (including a reflecting slab axis), and for each slab axis.
+# (Gaussian and uniform noise: the uniform periodic case runs the CPU block
+# kernel, whose per-block leaver counts steer the migration) and ballistic
+# particles, with periodic and with reflecting boundaries (including a
+# reflecting slab axis), and for each slab axis.
 source "$(dirname "$0")/common.sh"
 
 run_case() {
@@ -85,7 +87,10 @@ timestep = 0.05
 seed = 8
 TOML
 
-for c in brownian_periodic brownian_walls ballistic_periodic ballistic_walls; do
+sed 's/^noise = "gaussian"$/noise = "uniform"/' "$WORK/brownian_periodic.toml" >"$WORK/brownian_uniform_periodic.toml"
+grep -q '^noise = "uniform"$' "$WORK/brownian_uniform_periodic.toml" || fail "no uniform-noise deck"
+
+for c in brownian_periodic brownian_uniform_periodic brownian_walls ballistic_periodic ballistic_walls; do
   run_case "$c" "$WORK/$c.toml"
 done
 echo "final states bitwise identical on 1-4 ranks for all cases"

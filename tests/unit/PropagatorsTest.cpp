@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -54,6 +55,7 @@ TEST(BrownianBlocks, BitwiseTheOneParticleKernelWithCrossings) {
   ASSERT_FALSE(BrownianUniformPeriodicBlocks::applies(g, 1.5));  // sqrt(3) * 1.5 > 2.5
   Particles a = scattered(n, box), b = scattered(n, box);
   long long crossings = 0;
+  Kokkos::View<int*, MemSpace> block_leavers("block_leavers", BrownianUniformPeriodicBlocks::blocks(n));
   for (std::uint64_t step = 1; step <= 40; ++step) {
     std::size_t leave_a = 0, leave_b = 0;
     Kokkos::parallel_reduce(Kokkos::RangePolicy<ExecSpace>(0, n),
@@ -61,11 +63,21 @@ TEST(BrownianBlocks, BitwiseTheOneParticleKernelWithCrossings) {
                             leave_a);
     Kokkos::parallel_reduce(
         Kokkos::RangePolicy<ExecSpace>(0, BrownianUniformPeriodicBlocks::blocks(n)),
-        BrownianUniformPeriodicBlocks{b.position, b.image, b.id, g, amplitude, 11, step, n}, leave_b);
+        BrownianUniformPeriodicBlocks{b.position, b.image, b.id, block_leavers, g, amplitude, 11, step, n}, leave_b);
     EXPECT_EQ(leave_a, leave_b) << "step " << step;
     EXPECT_GT(leave_a, 0u);
     auto xa = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a.position);
     auto xb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b.position);
+    // Each block's leaver count (Migration looks for leavers by it) is the
+    // number of its rows outside the brick.
+    auto per_block = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), block_leavers);
+    for (std::size_t blk = 0; blk < per_block.extent(0); ++blk) {
+      int outside = 0;
+      for (std::size_t i = blk * BrownianUniformPeriodicBlocks::kBlock;
+           i < std::min(n, (blk + 1) * BrownianUniformPeriodicBlocks::kBlock); ++i)
+        outside += g.outside(xb(i, 0), xb(i, 1), xb(i, 2)) ? 1 : 0;
+      EXPECT_EQ(per_block(blk), outside) << "step " << step << " block " << blk;
+    }
     auto ia = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a.image);
     auto ib = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b.image);
     int bad = 0;
