@@ -120,8 +120,9 @@ struct BrownianStep {
 
 // BrownianStep<false, false> (uniform noise, every axis periodic) for CPUs,
 // in blocks of rows: the block's random words first (random_words_block,
-// eight Philox counters at a time with AVX-512), then a loop over the
-// block written so the compiler vectorizes it, with no branch. The
+// eight Philox counters at a time with AVX-512, four with AVX2), then a
+// loop over the block written so the compiler vectorizes it, with no
+// branch. The
 // particle's move is bounded (|xi| <= sqrt(3), so at most sqrt(3)
 // amplitude per axis), and the caller uses this kernel only when that is
 // less than every box edge: a wrapped coordinate then crosses at most one

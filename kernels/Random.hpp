@@ -12,7 +12,7 @@
 
 #include "kernels/Math.hpp"
 
-#if defined(__AVX512F__) && !defined(__CUDACC__)
+#if (defined(__AVX512F__) || defined(__AVX2__)) && !defined(__CUDACC__)
 // GCC 12's AVX-512 intrinsics fill their unused mask operand with a
 // self-initialized variable that -Wmaybe-uninitialized reports (GCC bug
 // 105593, fixed in later releases); the warning is about the header, not this code.
@@ -20,7 +20,11 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
+#if defined(__AVX512F__)
 #define STRATA_PHILOX_AVX512 1
+#else
+#define STRATA_PHILOX_AVX2 1
+#endif
 #endif
 
 namespace strata {
@@ -72,11 +76,12 @@ KOKKOS_INLINE_FUNCTION Philox4x32 random_words(std::uint64_t seed, std::uint64_t
 
 // Words 0..2 of random_words(seed, id[k], step, stream) for k in [0, n),
 // into w0, w1, w2: a block of rows on a CPU. With AVX-512 the Philox rounds
-// run on eight counters at once, one per 64-bit lane, with the 32 x 32 ->
-// 64-bit multiply the algorithm needs (vpmuludq); GCC's vectorizer, given
-// the loop below, widens both factors and multiplies 64 x 64 bits
-// (vpmullq, three micro-ops), which made the Philox rounds most of the
-// Brownian step's time. The same words, bit for bit (a unit test compares).
+// run on eight counters at once (with AVX2, four), one per 64-bit lane,
+// with the 32 x 32 -> 64-bit multiply the algorithm needs (vpmuludq);
+// GCC's vectorizer, given the loop below, widens both factors and
+// multiplies 64 x 64 bits (vpmullq with AVX-512, three micro-ops), which
+// made the Philox rounds most of the Brownian step's time. The same words,
+// bit for bit (a unit test compares).
 KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::int64_t* id, std::size_t n,
                                                std::uint64_t step, RngStream stream, std::uint32_t* w0,
                                                std::uint32_t* w1, std::uint32_t* w2) {
@@ -105,6 +110,36 @@ KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::in
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w0 + k), _mm512_cvtepi64_epi32(c0));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w1 + k), _mm512_cvtepi64_epi32(c1));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w2 + k), _mm512_cvtepi64_epi32(c2));
+  }
+#elif defined(STRATA_PHILOX_AVX2)
+  // The same rounds on four counters per 256-bit vector (AVX2 machines).
+  const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFFll);
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53ll), m1 = _mm256_set1_epi64x(0xCD9E8D57ll);
+  const __m256i c2_init = _mm256_set1_epi64x(static_cast<long long>(step & 0xFFFFFFFFu));
+  const __m256i c3_init = _mm256_set1_epi64x(static_cast<long long>(
+      ((step >> 32) & 0xFFFFu) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(stream)) << 16)));
+  // The low 32 bits of each 64-bit lane, packed into four 32-bit words.
+  const __m256i pack = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+  for (; k + 4 <= n; k += 4) {
+    const __m256i ids = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(id + k));
+    __m256i c0 = _mm256_and_si256(ids, low32), c1 = _mm256_srli_epi64(ids, 32), c2 = c2_init, c3 = c3_init;
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+      const __m256i p0 = _mm256_mul_epu32(c0, m0), p1 = _mm256_mul_epu32(c2, m1);
+      const __m256i n0 =
+          _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1), _mm256_set1_epi64x(static_cast<long long>(k0)));
+      const __m256i n2 =
+          _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3), _mm256_set1_epi64x(static_cast<long long>(k1)));
+      c1 = _mm256_and_si256(p1, low32);
+      c3 = _mm256_and_si256(p0, low32);
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w0 + k), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(c0, pack)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w1 + k), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(c1, pack)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w2 + k), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(c2, pack)));
   }
 #endif
   for (; k < n; ++k) {
