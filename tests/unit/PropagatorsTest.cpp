@@ -48,8 +48,10 @@ TEST(BrownianBlocks, BitwiseTheOneParticleKernelWithCrossings) {
     g.lo[d] = -std::numeric_limits<double>::infinity();
     g.hi[d] = std::numeric_limits<double>::infinity();
   }
-  g.lo[0] = 1.0;  // a brick [1, 2) along x: particles leave it every step
+  g.lo[0] = 1.0;  // a brick [1, 2) x [0.5, 2) along x and y: particles leave it every step
   g.hi[0] = 2.0;
+  g.lo[1] = 0.5;
+  g.hi[1] = 2.0;
   const double amplitude = 0.4;  // sqrt(3) * 0.4 < 2.5: the kernel applies
   ASSERT_TRUE(BrownianUniformPeriodicBlocks::applies(g, amplitude));
   ASSERT_FALSE(BrownianUniformPeriodicBlocks::applies(g, 1.5));  // sqrt(3) * 1.5 > 2.5
