@@ -121,8 +121,8 @@ struct BrownianStep {
 // BrownianStep<false, false> (uniform noise, every axis periodic) for CPUs,
 // in blocks of rows: the block's random words first (random_words_block,
 // eight Philox counters at a time with AVX-512, four with AVX2), then a
-// loop over the block written so the compiler vectorizes it, with no
-// branch. The
+// loop over the block with no branch (AVX-512 intrinsics, or written so
+// the compiler vectorizes it). The
 // particle's move is bounded (|xi| <= sqrt(3), so at most sqrt(3)
 // amplitude per axis), and the caller uses this kernel only when that is
 // less than every box edge: a wrapped coordinate then crosses at most one
@@ -158,7 +158,11 @@ struct BrownianUniformPeriodicBlocks {
     std::size_t out = 0;
     // The block's random words first (their own loop: see random_words_block).
     std::uint32_t w0[kBlock], w1[kBlock], w2[kBlock];
-    random_words_block(seed, &id(i0), i1 - i0, step, RngStream::Brownian, w0, w1, w2);
+    // The block's position rows are prefetched while the rounds run: they
+    // use no memory, and without this the memory sat idle during them and
+    // the update loop then waited for its rows (1e7 particles, beyond the
+    // cache: 12% faster).
+    random_words_block(seed, &id(i0), i1 - i0, step, RngStream::Brownian, w0, w1, w2, &position(i0, 0));
     // Each axis' wrap (-1, 0, +1) goes to a small array, and only the rows
     // that crossed an edge (about one in a thousand per step in the
     // benchmark's box) have their image counts updated afterwards: the

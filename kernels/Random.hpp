@@ -74,28 +74,31 @@ KOKKOS_INLINE_FUNCTION Philox4x32 random_words(std::uint64_t seed, std::uint64_t
   return philox4x32_10(c, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
 }
 
-// Words 0..2 of random_words(seed, id[k], step, stream) for k in [0, n),
-// into w0, w1, w2: a block of rows on a CPU. With AVX-512 the Philox rounds
-// run on eight counters at once (with AVX2, four), one per 64-bit lane,
-// with the 32 x 32 -> 64-bit multiply the algorithm needs (vpmuludq);
-// GCC's vectorizer, given the loop below, widens both factors and
-// multiplies 64 x 64 bits (vpmullq with AVX-512, three micro-ops), which
-// made the Philox rounds most of the Brownian step's time. The same words,
-// bit for bit (a unit test compares).
-KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::int64_t* id, std::size_t n,
-                                               std::uint64_t step, RngStream stream, std::uint32_t* w0,
-                                               std::uint32_t* w1, std::uint32_t* w2) {
-  std::size_t k = 0;
 #ifdef STRATA_PHILOX_AVX512
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  const __m512i m0 = _mm512_set1_epi64(0xD2511F53ll), m1 = _mm512_set1_epi64(0xCD9E8D57ll);
-  const __m512i c2_init = _mm512_set1_epi64(static_cast<long long>(step & 0xFFFFFFFFu));
-  const __m512i c3_init = _mm512_set1_epi64(static_cast<long long>(
-      ((step >> 32) & 0xFFFFu) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(stream)) << 16)));
-  for (; k + 8 <= n; k += 8) {
-    const __m512i ids = _mm512_loadu_si512(static_cast<const void*>(id + k));
+// random_words on eight ids at once, one counter per 64-bit lane, with the
+// 32 x 32 -> 64-bit multiply the algorithm needs (vpmuludq); GCC's
+// vectorizer, given the scalar rounds, widens both factors and multiplies
+// 64 x 64 bits (vpmullq, three micro-ops), which made the Philox rounds
+// most of the Brownian step's time. For one (seed, step, stream): the
+// constants are set up once, words() is called per eight ids.
+struct Philox8 {
+  __m512i low32, m0, m1, c2_init, c3_init;
+  std::uint32_t key0, key1;
+  Philox8(std::uint64_t seed, std::uint64_t step, RngStream stream)
+      : low32(_mm512_set1_epi64(0xFFFFFFFFll)),
+        m0(_mm512_set1_epi64(0xD2511F53ll)),
+        m1(_mm512_set1_epi64(0xCD9E8D57ll)),
+        c2_init(_mm512_set1_epi64(static_cast<long long>(step & 0xFFFFFFFFu))),
+        c3_init(_mm512_set1_epi64(static_cast<long long>(
+            ((step >> 32) & 0xFFFFu) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(stream)) << 16)))),
+        key0(static_cast<std::uint32_t>(seed)),
+        key1(static_cast<std::uint32_t>(seed >> 32)) {}
+  // Words 0, 1, 2 of random_words(seed, id[l], step, stream) in the low 32
+  // bits of lane l of w0, w1, w2 (the high 32 bits are zero).
+  void words(const std::int64_t* id, __m512i& w0, __m512i& w1, __m512i& w2) const {
+    const __m512i ids = _mm512_loadu_si512(static_cast<const void*>(id));
     __m512i c0 = _mm512_and_si512(ids, low32), c1 = _mm512_srli_epi64(ids, 32), c2 = c2_init, c3 = c3_init;
-    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    std::uint32_t k0 = key0, k1 = key1;
     for (int round = 0; round < 10; ++round) {
       const __m512i p0 = _mm512_mul_epu32(c0, m0), p1 = _mm512_mul_epu32(c2, m1);
       const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1), _mm512_set1_epi64(k0));
@@ -107,6 +110,35 @@ KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::in
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
     }
+    w0 = c0;
+    w1 = c1;
+    w2 = c2;
+  }
+};
+#endif
+
+// Words 0..2 of random_words(seed, id[k], step, stream) for k in [0, n),
+// into w0, w1, w2: a block of rows on a CPU, eight counters at a time with
+// AVX-512 (Philox8), four with AVX2. The same words, bit for bit (a unit
+// test compares). With AVX-512 or AVX2, rows (three doubles per id, as
+// positions) are prefetched into the cache as the rounds go, for a caller
+// that reads them next.
+KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::int64_t* id, std::size_t n,
+                                               std::uint64_t step, RngStream stream, std::uint32_t* w0,
+                                               std::uint32_t* w1, std::uint32_t* w2,
+                                               [[maybe_unused]] const double* rows = nullptr) {
+  std::size_t k = 0;
+#ifdef STRATA_PHILOX_AVX512
+  const Philox8 philox(seed, step, stream);
+  for (; k + 8 <= n; k += 8) {
+    if (rows != nullptr) {  // eight rows of 24 bytes: three cache lines
+      const char* line = reinterpret_cast<const char*>(rows + 3 * k);
+      _mm_prefetch(line, _MM_HINT_T0);
+      _mm_prefetch(line + 64, _MM_HINT_T0);
+      _mm_prefetch(line + 128, _MM_HINT_T0);
+    }
+    __m512i c0, c1, c2;
+    philox.words(id + k, c0, c1, c2);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w0 + k), _mm512_cvtepi64_epi32(c0));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w1 + k), _mm512_cvtepi64_epi32(c1));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w2 + k), _mm512_cvtepi64_epi32(c2));
@@ -121,6 +153,11 @@ KOKKOS_INLINE_FUNCTION void random_words_block(std::uint64_t seed, const std::in
   // The low 32 bits of each 64-bit lane, packed into four 32-bit words.
   const __m256i pack = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
   for (; k + 4 <= n; k += 4) {
+    if (rows != nullptr) {  // four rows of 24 bytes, within two cache lines from the first
+      const char* line = reinterpret_cast<const char*>(rows + 3 * k);
+      _mm_prefetch(line, _MM_HINT_T0);
+      _mm_prefetch(line + 64, _MM_HINT_T0);
+    }
     const __m256i ids = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(id + k));
     __m256i c0 = _mm256_and_si256(ids, low32), c1 = _mm256_srli_epi64(ids, 32), c2 = c2_init, c3 = c3_init;
     std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
