@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -22,9 +25,11 @@ static_assert(sizeof(int) == 4, "image and species are stored as int32");
 
 // Bounds the host staging buffers whatever a rank owns: 2^16 rows (1.5 MB of
 // doubles for a vector field) per collective write: large enough for
-// full-speed MPI-IO, small enough that the staging (about 4 MB in all) stays
-// below the run's own memory: with 2^18 rows it was the peak of a 256,000-atom
-// LJ run's final output (17 MB, 67 B per atom).
+// full-speed MPI-IO, small enough that the staging (2.25 MB in all: one
+// field's rows and the position wrap's shifts) stays small beside the run's
+// own memory. The final writes are the peak of an LJ run's memory: with
+// 2^18 rows they added 17 MB (67 B per atom at 256,000 atoms), and a buffer
+// per element type, 4.25 MB, still added 16 B per atom on 2 ranks.
 constexpr std::int64_t kRowsPerWrite = std::int64_t(1) << 16;
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 // step/time grow by one per appended frame; a chunk this long keeps that cheap.
@@ -56,23 +61,50 @@ Handle make_element(const WriteContext& ctx, const FrameOptions& options, std::v
 
 // Rows [lo, lo + m) of an [n][3] view, made row-major whatever the view's
 // layout; only this bounded slice ever crosses to the host.
-template <class View, class T>
-void stage_vectors(const View& v, std::size_t lo, std::size_t m, std::vector<T>& out) {
-  out.resize(3 * m);
+// Host memory for one field's rows at a time, of whatever element type:
+// malloc'd bytes, in which the staged values are created as they are written.
+class Staging {
+ public:
+  template <class T>
+  T* rows(std::size_t count) {
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes > bytes_) {
+      void* grown = std::realloc(raw_.get(), bytes);
+      if (grown == nullptr) throw std::bad_alloc();
+      raw_.release();
+      raw_.reset(grown);
+      bytes_ = bytes;
+    }
+    return static_cast<T*>(raw_.get());
+  }
+
+ private:
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  std::unique_ptr<void, Free> raw_;
+  std::size_t bytes_ = 0;
+};
+
+template <class T, class View>
+T* stage_vectors(const View& v, std::size_t lo, std::size_t m, Staging& staging) {
+  T* out = staging.rows<T>(3 * m);
   auto rows = Kokkos::subview(v, std::make_pair(lo, lo + m), Kokkos::ALL);
   auto h_rows = Kokkos::create_mirror_view(rows);
   Kokkos::deep_copy(h_rows, rows);
   for (std::size_t i = 0; i < m; ++i)
     for (int c = 0; c < 3; ++c) out[3 * i + c] = h_rows(i, c);
+  return out;
 }
 
-template <class View, class T>
-void stage_scalars(const View& v, std::size_t lo, std::size_t m, std::vector<T>& out) {
+template <class T, class View>
+T* stage_scalars(const View& v, std::size_t lo, std::size_t m, Staging& staging) {
+  T* out = staging.rows<T>(m);
   auto part = Kokkos::subview(v, std::make_pair(lo, lo + m));
   auto h_part = Kokkos::create_mirror_view(part);
   Kokkos::deep_copy(h_part, part);
-  out.resize(m);
   for (std::size_t i = 0; i < m; ++i) out[i] = h_part(i);
+  return out;
 }
 
 void write_box(const WriteContext& ctx, const FrameOptions& options, std::vector<DatasetRecord>& records,
@@ -134,10 +166,7 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
     resume_build = plain("build_position", H5T_IEEE_F64LE, r_resume_build);
   }
 
-  std::vector<double> h_doubles;
-  std::vector<float> h_floats;
-  std::vector<int> h_ints, h_shifts;
-  std::vector<std::int64_t> h_ids;
+  Staging staged, shift_rows;  // a field's rows; the position wrap's shifts, kept for the images
   for (std::int64_t round = 0; round < rounds; ++round) {
     // Ranks already done still take part, with an empty selection.
     const std::int64_t lo = std::min(round * kRowsPerWrite, local);
@@ -145,56 +174,52 @@ std::vector<DatasetRecord> write_frame(const WriteContext& ctx, hid_t file, cons
     const std::size_t ulo = static_cast<std::size_t>(lo), um = static_cast<std::size_t>(m);
     const hsize_t row = static_cast<hsize_t>(offset + lo), rows = static_cast<hsize_t>(m);
     // The checksum is taken of exactly the bytes handed to H5Dwrite.
-    auto select = [&](const Handle& dset, std::size_t record, const auto& staged, int components) {
-      const std::size_t row_bytes = sizeof(staged[0]) * static_cast<std::size_t>(components);
-      if (options.checksums) records[record].checksum += rows_checksum(staged.data(), row_bytes, um, row);
-      if (components == 1) return select_block(ctx, dset.get(), {0, row}, {1, rows}, staged.data());
-      return select_block(ctx, dset.get(), {0, row, 0}, {1, rows, 3}, staged.data());
+    auto select = [&](const Handle& dset, std::size_t record, const auto* values, int components) {
+      const std::size_t row_bytes = sizeof(values[0]) * static_cast<std::size_t>(components);
+      if (options.checksums) records[record].checksum += rows_checksum(values, row_bytes, um, row);
+      if (components == 1) return select_block(ctx, dset.get(), {0, row}, {1, rows}, values);
+      return select_block(ctx, dset.get(), {0, row, 0}, {1, rows, 3}, values);
     };
+    int* const shifts = shift_rows.rows<int>(3 * um);
 
     collective_write(ctx, position.get(), H5T_NATIVE_DOUBLE, "positions", [&] {
-      stage_vectors(p.position, ulo, um, h_doubles);
+      double* const x = stage_vectors<double>(p.position, ulo, um, staged);
       // Folded into the box with the run's own wrap; the images, staged
       // next, are shifted by what this moved.
-      h_shifts.assign(3 * um, 0);
+      std::fill(shifts, shifts + 3 * um, 0);
       for (std::size_t k = 0; k < 3 * um; ++k)
-        if (info.boundary[k % 3] == Boundary::Periodic) wrap_periodic(h_doubles[k], h_shifts[k], info.box[k % 3]);
-      return select(position, r_position, h_doubles, 3);
+        if (info.boundary[k % 3] == Boundary::Periodic) wrap_periodic(x[k], shifts[k], info.box[k % 3]);
+      return select(position, r_position, x, 3);
     });
     collective_write(ctx, velocity.get(), H5T_NATIVE_DOUBLE, "velocities", [&] {
-      stage_vectors(p.velocity, ulo, um, h_doubles);
-      return select(velocity, r_velocity, h_doubles, 3);
+      return select(velocity, r_velocity, stage_vectors<double>(p.velocity, ulo, um, staged), 3);
     });
     collective_write(ctx, image.get(), H5T_NATIVE_INT, "images", [&] {
-      stage_vectors(p.image, ulo, um, h_ints);
-      for (std::size_t k = 0; k < 3 * um; ++k) h_ints[k] += h_shifts[k];
-      return select(image, r_image, h_ints, 3);
+      int* const img = stage_vectors<int>(p.image, ulo, um, staged);
+      for (std::size_t k = 0; k < 3 * um; ++k) img[k] += shifts[k];
+      return select(image, r_image, img, 3);
     });
     collective_write(ctx, id.get(), H5T_NATIVE_INT64, "ids", [&] {
-      stage_scalars(p.id, ulo, um, h_ids);
-      return select(id, r_id, h_ids, 1);
+      return select(id, r_id, stage_scalars<std::int64_t>(p.id, ulo, um, staged), 1);
     });
     collective_write(ctx, species.get(), H5T_NATIVE_INT, "species", [&] {
-      stage_scalars(p.species, ulo, um, h_ints);
-      return select(species, r_species, h_ints, 1);
+      return select(species, r_species, stage_scalars<int>(p.species, ulo, um, staged), 1);
     });
     if (options.origin)
       collective_write(ctx, origin.get(), H5T_NATIVE_FLOAT, "origins", [&] {
-        stage_vectors(p.origin, ulo, um, h_floats);
-        return select(origin, r_origin, h_floats, 3);
+        return select(origin, r_origin, stage_vectors<float>(p.origin, ulo, um, staged), 3);
       });
     if (options.resume) {
       collective_write(ctx, resume_position.get(), H5T_NATIVE_DOUBLE, "resume positions", [&] {
-        stage_vectors(options.resume->position, ulo, um, h_doubles);
-        return select(resume_position, r_resume_position, h_doubles, 3);
+        return select(resume_position, r_resume_position,
+                      stage_vectors<double>(options.resume->position, ulo, um, staged), 3);
       });
       collective_write(ctx, resume_image.get(), H5T_NATIVE_INT, "resume images", [&] {
-        stage_vectors(options.resume->image, ulo, um, h_ints);
-        return select(resume_image, r_resume_image, h_ints, 3);
+        return select(resume_image, r_resume_image, stage_vectors<int>(options.resume->image, ulo, um, staged), 3);
       });
       collective_write(ctx, resume_build.get(), H5T_NATIVE_DOUBLE, "build positions", [&] {
-        stage_vectors(options.resume->build_position, ulo, um, h_doubles);
-        return select(resume_build, r_resume_build, h_doubles, 3);
+        return select(resume_build, r_resume_build,
+                      stage_vectors<double>(options.resume->build_position, ulo, um, staged), 3);
       });
     }
   }

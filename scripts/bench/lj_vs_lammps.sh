@@ -75,13 +75,20 @@ sum_rss() { cat "$@" | awk '/^maxrss_kib=/{split($0, a, "="); s += a[2]} END {pr
 # max_wall FILE...: the longest whole-process wall time (s) of the ranks.
 max_wall() { cat "$@" | awk '/^wall_s=/{split($0, a, "="); if (a[2] > m) m = a[2]} END {print m}'; }
 TIMEFMT=$'maxrss_kib=%M\nwall_s=%e'
+# timed COMMAND...: the command under GNU time, its figures in rss.RANK (one
+# file per rank: time's -o takes no pattern, so Open MPI's rank variable
+# names it; before this, every rank wrote the one file "rss.%p" and the
+# sums held the last rank's figure alone).
+timed() { /usr/bin/time -f "$TIMEFMT" -o "rss.${OMPI_COMM_WORLD_RANK:?run under Open MPI}" "$@"; }
+export -f timed
+export TIMEFMT
 
 lammps_point() {  # cells ranks -> "atom-steps/s bytes atoms"
   local cells=$1 np=$2 dir="$WORK/lammps.$1.$2"
   mkdir -p "$dir"
   rm -f "$dir"/rss.*
   lj_lammps_input "$1" "$STEPS" >"$dir/in.lj"
-  (cd "$dir" && mpirun -q --oversubscribe -np "$np" /usr/bin/time -f "$TIMEFMT" -o "rss.%p" \
+  (cd "$dir" && mpirun -q --oversubscribe -np "$np" bash -c 'timed "$@"' timed \
     lmp -in in.lj -log log.lammps -screen none) >/dev/null 2>&1 || true
   local loop atoms
   loop=$(sed -n 's/^Loop time of \([0-9.e+-]*\) on .* for \([0-9]*\) steps with \([0-9]*\) atoms/\1/p' "$dir/log.lammps")
@@ -101,7 +108,7 @@ strata_point() {  # cells RANKSxTHREADS lammps-ranks precision -> "atom-steps/s 
   LJ_PRECISION=$precision lj_strata_deck "$WORK/lammps.$cells.$lranks/initial.data" "$WORK/initial.$cells.h5" \
     "$STEPS" >"$dir/lj_from_lammps.toml"
   (cd "$dir" && OMP_NUM_THREADS=$threads mpirun -q --oversubscribe -np "$np" -x OMP_NUM_THREADS "${bind[@]}" \
-    /usr/bin/time -f "$TIMEFMT" -o "rss.%p" "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
+    bash -c 'timed "$@"' timed "$STRATA" run lj_from_lammps.toml --output out >log.txt 2>&1)
   local rate
   if [ "$MODE" = shipped ]; then
     rate=$(/usr/bin/python3 -c "print($((4 * cells * cells * cells)) * $STEPS / $(max_wall "$dir"/rss.*))")
