@@ -105,14 +105,29 @@ struct CellWalk {
 
 void NeighborList::build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
                          const Rows& reaction, bool full) {
-  bin(position, n_total, box, range);
   grow_discarding(reaction_, static_cast<std::size_t>(n_total), "reaction_rows");
   const auto react = reaction_;
   const bool given = reaction.extent(0) > 0 && !full;
-  Kokkos::parallel_for(
-      "NeighborList::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_total), KOKKOS_LAMBDA(const int j) {
+  int unreacted = 0;  // ghosts without a reaction row
+  Kokkos::parallel_reduce(
+      "NeighborList::reaction", Kokkos::RangePolicy<ExecSpace>(0, n_total),
+      KOKKOS_LAMBDA(const int j, int& none) {
         react(j) = full ? -1 : (given ? reaction(j) : (j < n_owned ? j : -1));
-      });
+        none += react(j) < 0;
+      },
+      unreacted);
+  constexpr bool host = Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
+  clustered_ = host && allow_clusters_ && !full && unreacted == 0;
+  if (clustered_) {
+    offset_ = Offsets();
+    entries_ = Entries();
+    clusters_.build(position, n_owned, n_total, box, range, reaction_);
+    pairs_ = clusters_.pairs();
+    ++builds_;
+    return;
+  }
+  clusters_ = ClusterPairList();
+  bin(position, n_total, box, range);
   // Where each cell's ghost rows start (its rows are in increasing order).
   const int ncell = cells_[0] * cells_[1] * cells_[2];
   grow_discarding(ghost_start_, static_cast<std::size_t>(ncell), "ghost_start");

@@ -29,6 +29,7 @@
 // fill pass on threaded and GPU backends.
 #include <Kokkos_Core.hpp>
 
+#include "kernels/ClusterPairList.hpp"
 #include "kernels/Particles.hpp"
 
 namespace strata {
@@ -54,11 +55,20 @@ class NeighborList {
   void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
              const Rows& reaction = Rows(), bool full = false);
 
+  // On CPUs a half list whose every ghost has a reaction row (every run's:
+  // HaloExchange gives them) is built as a cluster-pair list instead
+  // (kernels/ClusterPairList.hpp), and offsets()/entries() are empty.
+  // allow_clusters(false) keeps the particle list (tests compare the two).
+  void allow_clusters(bool allow) { allow_clusters_ = allow; }
+  bool clustered() const { return clustered_; }
+  const ClusterPairList& clusters() const { return clusters_; }
+
   const Offsets& offsets() const { return offset_; }
   const Entries& entries() const { return entries_; }
   // r(j) of every row at the last build (see the contract above).
   const Rows& reaction() const { return reaction_; }
   long long builds() const { return builds_; }
+  // Pairs within range at the last build (either kind of list).
   long long pairs() const { return pairs_; }
 
  private:
@@ -74,6 +84,9 @@ class NeighborList {
   double cell_size_[3] = {1, 1, 1};
   long long builds_ = 0;
   long long pairs_ = 0;
+  ClusterPairList clusters_;
+  bool clustered_ = false;
+  bool allow_clusters_ = true;
 };
 
 }  // namespace strata

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "kernels/ClusterPairKernel.hpp"
 #include "kernels/potentials/LennardJones.hpp"
 #include "kernels/potentials/Morse.hpp"
 #include "kernels/potentials/Soft.hpp"
@@ -211,11 +212,37 @@ void launch_variant(const Particles& p, const NeighborList& list, const PairTabl
     launch<Potential, Real, false, false>(p, list, table, scatter, sums);
 }
 
+template <class Potential, class Real>
+void launch_clusters(const Particles& p, const NeighborList& list, const PairTable<Potential>& table, bool with_sums,
+                     PairSums& sums) {
+  const bool single = table.count == 1;
+  if (with_sums && single)
+    cluster_kernel::run<Potential, Real, true, true>(p, list, table, sums);
+  else if (with_sums)
+    cluster_kernel::run<Potential, Real, true, false>(p, list, table, sums);
+  else if (single)
+    cluster_kernel::run<Potential, Real, false, true>(p, list, table, sums);
+  else
+    cluster_kernel::run<Potential, Real, false, false>(p, list, table, sums);
+}
+
 }  // namespace
 
 template <class Potential>
 PairSums compute_pair_forces(const Particles& p, const NeighborList& list, const PairTable<Potential>& table,
                              bool with_sums, PairPrecision precision) {
+  // CPUs: the cluster-pair list's kernel when the list is one (NeighborList).
+  if constexpr (Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
+    if (list.clustered()) {
+      PairSums sums;
+      if (precision == PairPrecision::Mixed)
+        launch_clusters<Potential, float>(p, list, table, with_sums, sums);
+      else
+        launch_clusters<Potential, double>(p, list, table, with_sums, sums);
+      if (!with_sums) sums = PairSums{};
+      return sums;
+    }
+  }
   auto force = p.force;  // non-const: contribute() writes through it
   // Ghost rows with force rows too: those of other ranks' particles collect
   // reactions (periodic images have none; their reactions go to the source).

@@ -10,6 +10,8 @@ namespace strata {
 
 struct LennardJones {
   static constexpr const char* name = "LennardJones";
+  // force_divr uses + - * / only: it runs on SIMD vectors (kernels/SimdReal.hpp).
+  static constexpr bool arithmetic_only = true;
 
   struct Params {
     double lj1;  // 48 eps sigma^12
