@@ -41,12 +41,6 @@ constexpr int K = ClusterPairList::kCluster;
 constexpr int L = ClusterPairList::kLanes;
 constexpr int S = ClusterPairList::kStride;
 
-// Whether Potential::force_divr is written in + - * / only (SimdReal.hpp).
-template <class P, class = void>
-struct ArithmeticOnly : std::false_type {};
-template <class P>
-struct ArithmeticOnly<P, std::void_t<decltype(P::arithmetic_only)>> : std::bool_constant<P::arithmetic_only> {};
-
 template <class Potential, class Real, bool WithSums, bool SingleSpecies>
 struct Loop {
   const double* coord;  // slot coordinates (ClusterPairList::coords)
@@ -67,7 +61,7 @@ struct Loop {
     const int begin = static_cast<int>(static_cast<long long>(n_i) * part / parts);
     const int end = static_cast<int>(static_cast<long long>(n_i) * (part + 1) / parts);
 #ifdef STRATA_SIMD_AVX512
-    if constexpr (SingleSpecies && ArithmeticOnly<Potential>::value) {
+    if constexpr (SingleSpecies && simd::ArithmeticOnly<Potential>::value) {
       for (int I = begin; I < end; ++I) vectors(I, f, energy, virial);
       return;
     }

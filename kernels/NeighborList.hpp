@@ -58,7 +58,9 @@ class NeighborList {
   // On CPUs a half list whose every ghost has a reaction row (every run's:
   // HaloExchange gives them) is built as a cluster-pair list instead
   // (kernels/ClusterPairList.hpp), and offsets()/entries() are empty.
-  // allow_clusters(false) keeps the particle list (tests compare the two).
+  // allow_clusters(false) keeps the particle list: the driver says so
+  // where the cluster kernel would run without its vector form
+  // (PairForce::wants_cluster_list), and tests compare the two.
   void allow_clusters(bool allow) { allow_clusters_ = allow; }
   bool clustered() const { return clustered_; }
   const ClusterPairList& clusters() const { return clusters_; }

@@ -16,6 +16,9 @@ class PairForce {
   virtual PairSums compute(const Particles& p, const NeighborList& list, bool with_sums) const = 0;
   // The largest pair cutoff: with the skin, the halo width and list range.
   virtual double max_cutoff() const = 0;
+  // Whether a cluster-pair list pays for this interaction in this build
+  // (cluster_kernel_vectorized, PairPotential.hpp).
+  virtual bool wants_cluster_list() const = 0;
   // Every pair energy and force times `factor` (relative to the table the
   // object was made with) until the next call: the amplitude ramp.
   virtual void set_energy_scale(double factor) = 0;
@@ -31,6 +34,7 @@ class PairForceOf final : public PairForce {
     return compute_pair_forces(p, list, table_, with_sums, precision_);
   }
   double max_cutoff() const override { return table_.max_cutoff; }
+  bool wants_cluster_list() const override { return cluster_kernel_vectorized(given_); }
   void set_energy_scale(double factor) override {
     if (factor == scale_) return;
     scale_ = factor;

@@ -13,6 +13,18 @@
 // division costs 16 cycles per 8 doubles on this class of core, more than
 // the rest of a Lennard-Jones pair; the refined estimate differs from it
 // by an ulp or so.
+#include <type_traits>
+
+namespace strata::simd {
+
+// Whether Potential::force_divr is written in + - * / only.
+template <class P, class = void>
+struct ArithmeticOnly : std::false_type {};
+template <class P>
+struct ArithmeticOnly<P, std::void_t<decltype(P::arithmetic_only)>> : std::bool_constant<P::arithmetic_only> {};
+
+}  // namespace strata::simd
+
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && !defined(__CUDACC__)
 #define STRATA_SIMD_AVX512 1
 // GCC 12's AVX-512 intrinsics trip -W(maybe-)uninitialized in the header

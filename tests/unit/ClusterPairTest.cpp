@@ -217,3 +217,23 @@ TEST(ClusterPairKernel, ForcesEnergyAndVirialMatchTheParticleListKernel) {
     expect_same_forces(morse, PairPrecision::Double, 1e-12);
   }
 }
+
+// The driver asks for a cluster list only where the kernel's vector form
+// runs: AVX-512, a potential in + - * / only, one species.
+TEST(ClusterPairKernel, VectorFormOnlyForOneSpeciesOfAnArithmeticPotentialWithAvx512) {
+  PairTable<LennardJones> one{};
+  one.count = 1;
+  one.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, true);
+  PairTable<LennardJones> two = one;
+  two.count = 2;
+  PairTable<Morse> morse{};
+  morse.count = 1;
+  morse.set(0, 0, Morse::Params{1.0, 2.0, 0.9}, 2.5, true);
+#ifdef STRATA_SIMD_AVX512
+  EXPECT_TRUE(cluster_kernel_vectorized(one));
+#else
+  EXPECT_FALSE(cluster_kernel_vectorized(one));
+#endif
+  EXPECT_FALSE(cluster_kernel_vectorized(two));
+  EXPECT_FALSE(cluster_kernel_vectorized(morse));
+}
