@@ -11,7 +11,7 @@
 // summed across the four i lanes and added once per cluster pair. Each
 // row's force is then summed from its slots in a fixed order, so results
 // are repeatable, though rounded differently from the particle list's
-// kernel. With AVX-512 and a potential written in + - * / only
+// kernel. With AVX-512 or AVX2 and a potential written in + - * / only
 // (`arithmetic_only`, kernels/SimdReal.hpp), the lanes are explicit
 // vectors and the potential runs on them; otherwise a loop over the lanes.
 //
@@ -60,7 +60,7 @@ struct Loop {
     double* f = force + static_cast<std::size_t>(part) * n_clusters * S;
     const int begin = static_cast<int>(static_cast<long long>(n_i) * part / parts);
     const int end = static_cast<int>(static_cast<long long>(n_i) * (part + 1) / parts);
-#ifdef STRATA_SIMD_AVX512
+#ifdef STRATA_SIMD
     if constexpr (SingleSpecies && simd::ArithmeticOnly<Potential>::value) {
       for (int I = begin; I < end; ++I) vectors(I, f, energy, virial);
       return;
@@ -244,6 +244,103 @@ struct Loop {
     }
   }
 
+#elif defined(STRATA_SIMD_AVX2)
+  // The AVX2 form: four vectors of 4 doubles per cluster pair (vector a
+  // holds row a of I against the 4 rows of J), the potential on them, or
+  // in mixed precision on two vectors of 8 floats made from r^2.
+  void vectors(const int I, double* f, double& energy, double& virial) const {
+    using simd::Doubles;
+    using simd::Floats;
+    const double* cI = coord + I * S;
+    __m256d xi[K], yi[K], zi[K];
+    for (int a = 0; a < K; ++a) {
+      xi[a] = _mm256_set1_pd(cI[a]);
+      yi[a] = _mm256_set1_pd(cI[K + a]);
+      zi[a] = _mm256_set1_pd(cI[2 * K + a]);
+    }
+    const typename Potential::Params c = t.coeff[0][0];
+    const __m256d cutsq = _mm256_set1_pd(t.cutsq[0][0]), shift = _mm256_set1_pd(t.shift[0][0]);
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256i bit = _mm256_set_epi64x(8, 4, 2, 1);  // lane b's bit of a row's 4 mask bits
+    __m256d fix[K], fiy[K], fiz[K], el[K], vl[K];
+    for (int a = 0; a < K; ++a) fix[a] = fiy[a] = fiz[a] = el[a] = vl[a] = zero;
+    for (int k = offset[I]; k < offset[I + 1]; ++k) {
+      const int J = jcl[k];
+      const unsigned m = mask[k];
+      const double* cJ = coord + J * S;
+      const __m256d xj = _mm256_loadu_pd(cJ), yj = _mm256_loadu_pd(cJ + K), zj = _mm256_loadu_pd(cJ + 2 * K);
+      __m256d dx[K], dy[K], dz[K], rsq[K], rs[K], fr[K], e[K], in[K];
+      for (int a = 0; a < K; ++a) {
+        dx[a] = _mm256_sub_pd(xi[a], xj);
+        dy[a] = _mm256_sub_pd(yi[a], yj);
+        dz[a] = _mm256_sub_pd(zi[a], zj);
+        rsq[a] = _mm256_fmadd_pd(dz[a], dz[a], _mm256_fmadd_pd(dy[a], dy[a], _mm256_mul_pd(dx[a], dx[a])));
+        const __m256i lanes = _mm256_and_si256(_mm256_set1_epi64x((m >> (K * a)) & 0xFu), bit);
+        const __m256d allowed = _mm256_castsi256_pd(_mm256_cmpeq_epi64(lanes, bit));
+        in[a] = _mm256_and_pd(allowed, _mm256_cmp_pd(rsq[a], cutsq, _CMP_LT_OQ));
+        rs[a] = _mm256_blendv_pd(one, rsq[a], in[a]);
+      }
+      if constexpr (std::is_same_v<Real, float>) {
+        for (int p = 0; p < K; p += 2) {
+          const __m256 r8 = _mm256_set_m128(_mm256_cvtpd_ps(rs[p + 1]), _mm256_cvtpd_ps(rs[p]));
+          Floats e8 = 0.0f;
+          const Floats f8 = Potential::force_divr(c, Floats(r8), e8);
+          fr[p] = _mm256_cvtps_pd(_mm256_castps256_ps128(f8.v));
+          fr[p + 1] = _mm256_cvtps_pd(_mm256_extractf128_ps(f8.v, 1));
+          if (WithSums) {
+            e[p] = _mm256_cvtps_pd(_mm256_castps256_ps128(e8.v));
+            e[p + 1] = _mm256_cvtps_pd(_mm256_extractf128_ps(e8.v, 1));
+          }
+        }
+      } else {
+        for (int a = 0; a < K; ++a) {
+          Doubles ea = 0.0;
+          fr[a] = Potential::force_divr(c, Doubles(rs[a]), ea).v;
+          e[a] = ea.v;
+        }
+      }
+      __m256d cfx[K], cfy[K], cfz[K];
+      for (int a = 0; a < K; ++a) {
+        const __m256d fpair = _mm256_and_pd(in[a], fr[a]);
+        cfx[a] = _mm256_mul_pd(dx[a], fpair);
+        cfy[a] = _mm256_mul_pd(dy[a], fpair);
+        cfz[a] = _mm256_mul_pd(dz[a], fpair);
+        fix[a] = _mm256_add_pd(fix[a], cfx[a]);
+        fiy[a] = _mm256_add_pd(fiy[a], cfy[a]);
+        fiz[a] = _mm256_add_pd(fiz[a], cfz[a]);
+        if (WithSums) {
+          el[a] = _mm256_add_pd(el[a], _mm256_and_pd(in[a], _mm256_sub_pd(e[a], shift)));
+          vl[a] = _mm256_add_pd(vl[a], _mm256_mul_pd(rsq[a], fpair));
+        }
+      }
+      // J's reactions: row b's four i lanes, (i0 + i2) + (i1 + i3).
+      auto react = [&](double* fj, const __m256d* c4) {
+        const __m256d sum = _mm256_add_pd(_mm256_add_pd(c4[0], c4[2]), _mm256_add_pd(c4[1], c4[3]));
+        _mm256_storeu_pd(fj, _mm256_sub_pd(_mm256_loadu_pd(fj), sum));
+      };
+      react(f + J * S, cfx);
+      react(f + J * S + K, cfy);
+      react(f + J * S + 2 * K, cfz);
+    }
+    double lx[L], ly[L], lz[L];
+    for (int a = 0; a < K; ++a) {
+      _mm256_storeu_pd(lx + K * a, fix[a]);
+      _mm256_storeu_pd(ly + K * a, fiy[a]);
+      _mm256_storeu_pd(lz + K * a, fiz[a]);
+    }
+    add_own(I, f, lx, ly, lz);
+    if (WithSums) {
+      double le[L], lv[L];
+      for (int a = 0; a < K; ++a) {
+        _mm256_storeu_pd(le + K * a, el[a]);
+        _mm256_storeu_pd(lv + K * a, vl[a]);
+      }
+      for (int l = 0; l < L; ++l) {
+        energy += le[l];
+        virial += lv[l];
+      }
+    }
+  }
 #endif
 };
 

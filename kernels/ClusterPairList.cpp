@@ -157,7 +157,10 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
     const Bounds& bi = bnd[I];
     int keyi[kLanes];
     for (int l = 0; l < kLanes; ++l) keyi[l] = ki[I * K + l / K];
-#ifndef STRATA_SIMD_AVX512
+#if defined(STRATA_SIMD_AVX2)
+    const double* cI = pc + I * kStride;
+    const __m256d vrange = _mm256_set1_pd(range_sq);
+#elif !defined(STRATA_SIMD_AVX512)
     double xi[kLanes], yi[kLanes], zi[kLanes];
     for (int l = 0; l < kLanes; ++l) {
       xi[l] = pc[I * kStride + l / K];
@@ -229,6 +232,22 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
               const __m512d rsq = _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)),
                                                 _mm512_mul_pd(dz, dz));
               near |= static_cast<unsigned>(_mm512_cmp_pd_mask(rsq, vrange, _CMP_LT_OQ)) << (8 * h);
+            }
+#elif defined(STRATA_SIMD_AVX2)
+            // Vector a holds I's row a against J's four.
+            const double* cJ = pc + J * kStride;
+            const __m256d xj = _mm256_loadu_pd(cJ), yj = _mm256_loadu_pd(cJ + K), zj = _mm256_loadu_pd(cJ + 2 * K);
+            const __m128i kjv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb));
+            for (int a = 0; a < K; ++a) {
+              if (kind != 0)
+                mask |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(kjv, _mm_set1_epi32(keyi[a * K])))))
+                        << (K * a);
+              const __m256d dx = _mm256_sub_pd(_mm256_set1_pd(cI[a]), xj);
+              const __m256d dy = _mm256_sub_pd(_mm256_set1_pd(cI[K + a]), yj);
+              const __m256d dz = _mm256_sub_pd(_mm256_set1_pd(cI[2 * K + a]), zj);
+              const __m256d rsq = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)),
+                                                _mm256_mul_pd(dz, dz));
+              near |= static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(rsq, vrange, _CMP_LT_OQ))) << (K * a);
             }
 #else
             if (kind != 0)

@@ -100,13 +100,13 @@ struct PairTable {
 };
 
 // Whether the CPU cluster-pair kernel (kernels/ClusterPairKernel.hpp) has
-// its vector form for this table in this build: AVX-512, a potential
-// written in + - * / only, one species. Elsewhere it runs a loop over its
-// lanes, slower than the particle list's kernel (measured 2x on an AVX2
-// build), so the driver asks for a cluster list only where this holds.
+// its vector form for this table in this build: AVX-512 or AVX2 with FMA, a
+// potential written in + - * / only, one species. Elsewhere it runs a loop
+// over its lanes, slower than the particle list's kernel (measured 2x), so
+// the driver asks for a cluster list only where this holds.
 template <class Potential>
 bool cluster_kernel_vectorized(const PairTable<Potential>& table) {
-#ifdef STRATA_SIMD_AVX512
+#ifdef STRATA_SIMD
   return table.count == 1 && simd::ArithmeticOnly<Potential>::value;
 #else
   (void)table;

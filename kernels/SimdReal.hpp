@@ -1,18 +1,21 @@
 #pragma once
-// AVX-512 vectors that stand in for the arithmetic type `Real` of a
+// SIMD vectors that stand in for the arithmetic type `Real` of a
 // potential's force_divr (kernels/PairPotential.hpp), so the cluster-pair
-// kernel evaluates a potential written in + - * / (LennardJones) on 8
-// doubles or 16 floats at once, from the potential's own source. A
-// potential says it is written so with `static constexpr bool
-// arithmetic_only = true`; the others run lane by lane.
+// kernel evaluates a potential written in + - * / (LennardJones) on many
+// pairs at once, from the potential's own source. A potential says it is
+// written so with `static constexpr bool arithmetic_only = true`; the
+// others run lane by lane. Two instruction sets: AVX-512 (STRATA_SIMD_AVX512:
+// 8 doubles, 16 floats) and AVX2 with FMA (STRATA_SIMD_AVX2, x86-64-v3:
+// 4 doubles, 8 floats).
 //
-// Division is the reciprocal estimate (14 bits) refined by Newton steps
-// (fused multiply-adds, explicit, so every build computes them alike),
-// each of which squares the relative error: two steps for double (2^-56),
-// one for float (2^-28), then a multiplication. A correctly rounded
-// division costs 16 cycles per 8 doubles on this class of core, more than
-// the rest of a Lennard-Jones pair; the refined estimate differs from it
-// by an ulp or so.
+// AVX-512 division is the reciprocal estimate (14 bits) refined by Newton
+// steps (fused multiply-adds, explicit, so every build computes them
+// alike), each of which squares the relative error: two steps for double
+// (2^-56), one for float (2^-28), then a multiplication. A correctly
+// rounded division costs 16 cycles per 8 doubles on this class of core,
+// more than the rest of a Lennard-Jones pair; the refined estimate differs
+// from it by an ulp or so. AVX2 has no double-precision estimate: doubles
+// divide exactly, floats take the 12-bit estimate and one Newton step.
 #include <type_traits>
 
 namespace strata::simd {
@@ -72,4 +75,45 @@ inline Floats operator/(Floats a, Floats b) {
 }
 
 }  // namespace strata::simd
+#endif
+
+#if !defined(STRATA_SIMD_AVX512) && defined(__AVX2__) && defined(__FMA__) && !defined(__CUDACC__)
+#define STRATA_SIMD_AVX2 1
+#include <immintrin.h>
+
+namespace strata::simd {
+
+struct Doubles {  // 4 lanes
+  __m256d v;
+  Doubles() = default;
+  Doubles(double s) : v(_mm256_set1_pd(s)) {}  // NOLINT: implicit, as Real(1) and Real(c.a) are written
+  Doubles(__m256d x) : v(x) {}                 // NOLINT
+};
+inline Doubles operator+(Doubles a, Doubles b) { return _mm256_add_pd(a.v, b.v); }
+inline Doubles operator-(Doubles a, Doubles b) { return _mm256_sub_pd(a.v, b.v); }
+inline Doubles operator-(Doubles a) { return _mm256_sub_pd(_mm256_setzero_pd(), a.v); }
+inline Doubles operator*(Doubles a, Doubles b) { return _mm256_mul_pd(a.v, b.v); }
+inline Doubles operator/(Doubles a, Doubles b) { return _mm256_div_pd(a.v, b.v); }
+
+struct Floats {  // 8 lanes
+  __m256 v;
+  Floats() = default;
+  Floats(float s) : v(_mm256_set1_ps(s)) {}  // NOLINT
+  Floats(__m256 x) : v(x) {}                 // NOLINT
+};
+inline Floats operator+(Floats a, Floats b) { return _mm256_add_ps(a.v, b.v); }
+inline Floats operator-(Floats a, Floats b) { return _mm256_sub_ps(a.v, b.v); }
+inline Floats operator-(Floats a) { return _mm256_sub_ps(_mm256_setzero_ps(), a.v); }
+inline Floats operator*(Floats a, Floats b) { return _mm256_mul_ps(a.v, b.v); }
+inline Floats operator/(Floats a, Floats b) {
+  __m256 r = _mm256_rcp_ps(b.v);
+  r = _mm256_mul_ps(r, _mm256_fnmadd_ps(b.v, r, _mm256_set1_ps(2.0f)));
+  return _mm256_mul_ps(a.v, r);
+}
+
+}  // namespace strata::simd
+#endif
+
+#if defined(STRATA_SIMD_AVX512) || defined(STRATA_SIMD_AVX2)
+#define STRATA_SIMD 1
 #endif

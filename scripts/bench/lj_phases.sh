@@ -125,7 +125,7 @@ def counts(path, kernel):
                if re.search(kernel, m.group(2)))
     return total, pair
 per = atoms * (long_ - short)
-for code, kernel in (("LAMMPS", r"PairLJCut::compute"), ("Strata", r"PairPotential|launch<strata::LennardJones")):
+for code, kernel in (("LAMMPS", r"PairLJCut::compute"), ("Strata", r"PairPotential|launch<strata::LennardJones|cluster_kernel::")):
     f = code.lower()
     t0, p0 = counts(f"{work}/cg.{short}/{f}.cg", kernel)
     t1, p1 = counts(f"{work}/cg.{long_}/{f}.cg", kernel)

@@ -219,8 +219,8 @@ TEST(ClusterPairKernel, ForcesEnergyAndVirialMatchTheParticleListKernel) {
 }
 
 // The driver asks for a cluster list only where the kernel's vector form
-// runs: AVX-512, a potential in + - * / only, one species.
-TEST(ClusterPairKernel, VectorFormOnlyForOneSpeciesOfAnArithmeticPotentialWithAvx512) {
+// runs: AVX-512 or AVX2, a potential in + - * / only, one species.
+TEST(ClusterPairKernel, VectorFormOnlyForOneSpeciesOfAnArithmeticPotentialWithSimd) {
   PairTable<LennardJones> one{};
   one.count = 1;
   one.set(0, 0, LennardJones::params(1.0, 1.0), 2.5, true);
@@ -229,7 +229,7 @@ TEST(ClusterPairKernel, VectorFormOnlyForOneSpeciesOfAnArithmeticPotentialWithAv
   PairTable<Morse> morse{};
   morse.count = 1;
   morse.set(0, 0, Morse::Params{1.0, 2.0, 0.9}, 2.5, true);
-#ifdef STRATA_SIMD_AVX512
+#ifdef STRATA_SIMD
   EXPECT_TRUE(cluster_kernel_vectorized(one));
 #else
   EXPECT_FALSE(cluster_kernel_vectorized(one));
