@@ -71,6 +71,17 @@ struct Scene {
   static std::pair<int, int> key(int i, int j) { return j < i ? std::make_pair(j, i) : std::make_pair(i, j); }
 };
 
+// The same rows as a cluster-pair list (where the backend allows one) and a
+// particle list.
+struct BothLists {
+  NeighborList clusters, particles;
+  BothLists(const Scene& s, const BinningBox& box) {
+    particles.allow_clusters(false);
+    clusters.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
+    particles.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
+  }
+};
+
 }  // namespace
 
 TEST(ClusterPairList, ListsEveryPairWithinRangeOnceUnderTheHalfRules) {
@@ -127,14 +138,11 @@ TEST(ClusterPairList, NeighborListUsesItOnCpusWhenEveryGhostHasAReactionRow) {
   for (int i = 0; i < s.total; ++i) h_r(i) = s.reaction[i] < 0 ? i : s.reaction[i];
   Kokkos::deep_copy(s.react, h_r);
   const BinningBox box{{-2.8, -2.8, -2.8}, {10.8, 10.8, 10.8}};
-  NeighborList clusters, particles;
-  particles.allow_clusters(false);
-  clusters.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
-  particles.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
+  const BothLists lists(s, box);
   constexpr bool host = Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
-  EXPECT_EQ(clusters.clustered(), host);
-  EXPECT_FALSE(particles.clustered());
-  EXPECT_EQ(clusters.pairs(), particles.pairs());
+  EXPECT_EQ(lists.clusters.clustered(), host);
+  EXPECT_FALSE(lists.particles.clustered());
+  EXPECT_EQ(lists.clusters.pairs(), lists.particles.pairs());
   // A ghost without a reaction row: the particle list (its half energy).
   NeighborList fallback;
   fallback.build(s.p.position, s.owned, s.total, box, 2.8, NeighborList::Rows());
@@ -166,14 +174,10 @@ void expect_same_forces(const PairTable<Potential>& table, PairPrecision precisi
   }
   Kokkos::deep_copy(s.p.position, h_x);
   Kokkos::deep_copy(s.react, h_r);
-  const BinningBox box{{-8.5, -8.5, -8.5}, {16.5, 16.5, 16.5}};
-  NeighborList clusters, particles;
-  particles.allow_clusters(false);
-  clusters.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
-  particles.build(s.p.position, s.owned, s.total, box, 2.8, s.react);
-  const PairSums a = compute_pair_forces(s.p, clusters, table, true, precision);
+  const BothLists lists(s, BinningBox{{-8.5, -8.5, -8.5}, {16.5, 16.5, 16.5}});
+  const PairSums a = compute_pair_forces(s.p, lists.clusters, table, true, precision);
   auto fa = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
-  const PairSums b = compute_pair_forces(s.p, particles, table, true, precision);
+  const PairSums b = compute_pair_forces(s.p, lists.particles, table, true, precision);
   auto fb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
   EXPECT_NEAR(a.energy, b.energy, tolerance * std::abs(b.energy));
   EXPECT_NEAR(a.virial, b.virial, tolerance * std::abs(b.virial));
