@@ -176,7 +176,10 @@ void expect_same_forces(const PairTable<Potential>& table, PairPrecision precisi
   Kokkos::deep_copy(s.react, h_r);
   const BothLists lists(s, BinningBox{{-8.5, -8.5, -8.5}, {16.5, 16.5, 16.5}});
   const PairSums a = compute_pair_forces(s.p, lists.clusters, table, true, precision);
-  auto fa = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
+  // A copy (create_mirror always allocates; a mirror *view* of host memory
+  // would be the force view itself, overwritten by the second kernel).
+  auto fa = Kokkos::create_mirror(Kokkos::HostSpace(), s.p.force);
+  Kokkos::deep_copy(fa, s.p.force);
   const PairSums b = compute_pair_forces(s.p, lists.particles, table, true, precision);
   auto fb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
   EXPECT_NEAR(a.energy, b.energy, tolerance * std::abs(b.energy));
