@@ -28,7 +28,6 @@
 // Host memory only: used where the execution space is the host's
 // (NeighborList chooses it); GPUs keep the particle list.
 #include <Kokkos_Core.hpp>
-
 #include <cstdint>
 
 #include "kernels/Particles.hpp"
@@ -65,6 +64,19 @@ class ClusterPairList {
   static constexpr int kStride = 3 * kCluster;
   static constexpr int at(int slot, int axis) { return slot / kCluster * kStride + axis * kCluster + slot % kCluster; }
   const Slots& coords() const { return coords_; }
+  // Mixed precision's copy of the slot coordinates (AVX-512 kernel), a
+  // cluster's kMixedStride floats together: x, y, z each split in two
+  // floats, hi = float(x) and lo = float(x - hi) (four hi x, four hi y, four
+  // hi z, then the four lo of each), so that (hi_i - hi_j) + (lo_i - lo_j)
+  // is the difference of the doubles to about a float ulp of the
+  // difference itself, not of the coordinates: its error does not grow
+  // with the box. The kernel fills it from the rows, grown on demand.
+  static constexpr int kMixedStride = 6 * kCluster;
+  using MixedSlots = Kokkos::View<float*, MemSpace>;
+  MixedSlots mixed_coords() const {
+    grow_discarding(mixed_, static_cast<std::size_t>(n_clusters_) * kMixedStride, "cluster_mixed_coords");
+    return mixed_;
+  }
   // Scratch of the kernel: `parts` buffers of the slots' forces, laid out
   // as the coordinates, grown on demand.
   Slots force_scratch(int parts) const {
@@ -83,6 +95,7 @@ class ClusterPairList {
   Masks mask_;
   Slots coords_;
   mutable Slots force_;
+  mutable MixedSlots mixed_;
   long long pairs_ = 0, lane_pairs_ = 0;
 };
 
