@@ -22,9 +22,9 @@ struct Bounds {
 // The columns of one kind of row (owned or ghost): rows sorted by column,
 // then z, then row; clusters cut from each column's run.
 struct Columns {
-  std::vector<int> order;        // rows, by column then z
-  std::vector<int> row_first;    // per column: first index into order (ncol + 1)
-  std::vector<int> first;        // per column: first cluster (ncol + 1), relative to the kind's first
+  std::vector<int> order;      // rows, by column then z
+  std::vector<int> row_first;  // per column: first index into order (ncol + 1)
+  std::vector<int> first;      // per column: first cluster (ncol + 1), relative to the kind's first
 };
 
 }  // namespace
@@ -64,13 +64,12 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
     c.order.resize(static_cast<std::size_t>(end - begin));
     std::vector<int> fill(c.row_first.begin(), c.row_first.end() - 1);
     for (int i = begin; i < end; ++i) c.order[fill[row_col[i]]++] = i;
-    Kokkos::parallel_for(
-        "ClusterPairList::sort_columns", Kokkos::RangePolicy<Host>(0, ncol), [&](const int k) {
-          std::sort(c.order.begin() + c.row_first[k], c.order.begin() + c.row_first[k + 1], [&](int u, int v) {
-            const double zu = position(u, 2), zv = position(v, 2);
-            return zu < zv || (zu == zv && u < v);
-          });
-        });
+    Kokkos::parallel_for("ClusterPairList::sort_columns", Kokkos::RangePolicy<Host>(0, ncol), [&](const int k) {
+      std::sort(c.order.begin() + c.row_first[k], c.order.begin() + c.row_first[k + 1], [&](int u, int v) {
+        const double zu = position(u, 2), zv = position(v, 2);
+        return zu < zv || (zu == zv && u < v);
+      });
+    });
     // Clusters per column: K rows, or fewer where the next row lies more
     // than `gap` above the cluster's first.
     c.first.assign(static_cast<std::size_t>(ncol) + 1, 0);
@@ -141,10 +140,30 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
     occupied[c] = bits;
   }
 
-  // Cluster pairs: for owned cluster I, the columns within range of its
-  // box, and in each the clusters whose z span comes within range (a
-  // column's clusters are in z order), then their boxes, then their pairs.
+  // Each column's extent in x and y (of its clusters' boxes; rows outside
+  // the binning box sit in its edge columns), per kind.
+  std::vector<Bounds> col_box(2 * static_cast<std::size_t>(ncol));
+  for (int kind = 0; kind < 2; ++kind)
+    for (int k = 0; k < ncol; ++k) {
+      Bounds& cb = col_box[kind * ncol + k];
+      cb.lo[0] = cb.lo[1] = 1e300;
+      cb.hi[0] = cb.hi[1] = -1e300;
+      const int base = kind ? n_owned_clusters_ : 0;
+      for (int J = base + kinds[kind].first[k]; J < base + kinds[kind].first[k + 1]; ++J)
+        for (int d = 0; d < 2; ++d) {
+          cb.lo[d] = std::min(cb.lo[d], bounds[J].lo[d]);
+          cb.hi[d] = std::max(cb.hi[d], bounds[J].hi[d]);
+        }
+    }
+
+  // Cluster pairs: for owned cluster I, the columns whose extent in x and
+  // y comes within range of I's column, and in each the clusters whose z
+  // span comes within range of I's (a column's clusters are in z order),
+  // then their pairs. (Narrowing the z span by the distance in x and y
+  // per I and column cut the candidates from 149 to 93 per I, and made
+  // the build slower: a square root and a branch per column and I.)
   const double range_sq = range * range;
+  const Bounds* cbox = col_box.data();
   const int n_i = n_owned_clusters_;
   const Bounds* bnd = bounds.data();
   const Columns* kind_cols = kinds;
@@ -153,7 +172,41 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
   const int* kj = key_j.data();
   const unsigned* occ = occupied.data();
   const double* pc = coords.data();
-  auto visit = [=](const int I, auto&& emit) {
+  // Sweep: the clusters I of one owned column are visited in z order. The
+  // columns within range of that column (in x and y) are listed once, and
+  // each keeps the first of its clusters whose top reaches the last I's
+  // bottom less the range, moved up from there as I rises: no search per
+  // column and I (a bisection's branches were most of the build's time).
+  struct Sweep {
+    std::vector<int> kind, col, first;
+  };
+  auto near_columns = [=](const int col, Sweep& sweep) {
+    const Bounds& ob = cbox[col];  // owned kind
+    const int a0 = std::max(0, static_cast<int>(std::floor((ob.lo[0] - range - lo0) / wx)));
+    const int a1 = std::min(ncx - 1, static_cast<int>(std::floor((ob.hi[0] + range - lo0) / wx)));
+    const int b0 = std::max(0, static_cast<int>(std::floor((ob.lo[1] - range - lo1) / wy)));
+    const int b1 = std::min(ncy - 1, static_cast<int>(std::floor((ob.hi[1] + range - lo1) / wy)));
+    sweep.kind.clear();
+    sweep.col.clear();
+    sweep.first.clear();
+    for (int kind = 0; kind < 2; ++kind) {
+      const int base = kind ? owned_clusters : 0;
+      for (int b = b0; b <= b1; ++b)
+        for (int a = a0; a <= a1; ++a) {
+          const int other = b * ncx + a;
+          const int begin = base + kind_cols[kind].first[other], end = base + kind_cols[kind].first[other + 1];
+          if (begin == end || (kind == 0 && other < col)) continue;  // owned: J >= I
+          const Bounds& cb = cbox[kind * ncol + other];
+          const double gx = std::max({0.0, cb.lo[0] - ob.hi[0], ob.lo[0] - cb.hi[0]});
+          const double gy = std::max({0.0, cb.lo[1] - ob.hi[1], ob.lo[1] - cb.hi[1]});
+          if (gx * gx + gy * gy >= range_sq) continue;
+          sweep.kind.push_back(kind);
+          sweep.col.push_back(other);
+          sweep.first.push_back(begin);
+        }
+    }
+  };
+  auto visit = [=](const int I, Sweep& sweep, auto&& emit) {
     const Bounds& bi = bnd[I];
     int keyi[kLanes];
     for (int l = 0; l < kLanes; ++l) keyi[l] = ki[I * K + l / K];
@@ -185,83 +238,68 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
       if (occ[I] & (1u << p)) all |= 0xFu << (p * K);
     for (int p = 0; p < K; ++p)
       for (int q = p + 1; q < K; ++q) self |= 1u << (p * K + q);
-    const int a0 = std::max(0, static_cast<int>(std::floor((bi.lo[0] - range - lo0) / wx)));
-    const int a1 = std::min(ncx - 1, static_cast<int>(std::floor((bi.hi[0] + range - lo0) / wx)));
-    const int b0 = std::max(0, static_cast<int>(std::floor((bi.lo[1] - range - lo1) / wy)));
-    const int b1 = std::min(ncy - 1, static_cast<int>(std::floor((bi.hi[1] + range - lo1) / wy)));
-    for (int kind = 0; kind < 2; ++kind) {
-      const Columns& c = kind_cols[kind];
+    for (std::size_t e = 0; e < sweep.col.size(); ++e) {
+      const int kind = sweep.kind[e], col = sweep.col[e];
       const int base = kind ? owned_clusters : 0;
-      for (int b = b0; b <= b1; ++b)
-        for (int a = a0; a <= a1; ++a) {
-          const int col = b * ncx + a;
-          int lo = base + c.first[col], hi = base + c.first[col + 1];
-          if (kind == 0) lo = std::max(lo, I);  // owned: J >= I lists each pair once
-          // The first cluster whose top reaches I's bottom less the range.
-          const double zmin = bi.lo[2] - range;
-          while (lo < hi) {
-            const int mid = lo + (hi - lo) / 2;
-            if (bnd[mid].hi[2] < zmin)
-              lo = mid + 1;
-            else
-              hi = mid;
-          }
-          const int end = base + c.first[col + 1];
-          for (int J = lo; J < end; ++J) {
-            const Bounds& bj = bnd[J];
-            if (bj.lo[2] > bi.hi[2] + range) break;
-            unsigned mask = 0, near = 0;
-            const int jb = J * K;
-            if (kind == 0) {
-              unsigned occ_j = 0;
-              for (int p = 0; p < K; ++p) occ_j |= occ[J] << (p * K);
-              mask = all & occ_j & (J == I ? self : 0xFFFFu);
-            }
-#ifdef STRATA_SIMD_AVX512
-            // Lanes as in the kernel: vector h holds I's rows 2h and 2h + 1
-            // against J's four.
-            if (kind != 0)
-              mask = _mm512_cmpgt_epi32_mask(_mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb))),
-                                             vkey);
-            const double* cJ = pc + J * kStride;
-            const __m512d xj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ));
-            const __m512d yj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + K));
-            const __m512d zj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + 2 * K));
-            for (int h = 0; h < 2; ++h) {
-              const __m512d dx = _mm512_sub_pd(vx[h], xj), dy = _mm512_sub_pd(vy[h], yj), dz = _mm512_sub_pd(vz[h], zj);
-              const __m512d rsq = _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)),
-                                                _mm512_mul_pd(dz, dz));
-              near |= static_cast<unsigned>(_mm512_cmp_pd_mask(rsq, vrange, _CMP_LT_OQ)) << (8 * h);
-            }
-#elif defined(STRATA_SIMD_AVX2)
-            // Vector a holds I's row a against J's four.
-            const double* cJ = pc + J * kStride;
-            const __m256d xj = _mm256_loadu_pd(cJ), yj = _mm256_loadu_pd(cJ + K), zj = _mm256_loadu_pd(cJ + 2 * K);
-            const __m128i kjv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb));
-            for (int a = 0; a < K; ++a) {
-              if (kind != 0)
-                mask |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(kjv, _mm_set1_epi32(keyi[a * K])))))
-                        << (K * a);
-              const __m256d dx = _mm256_sub_pd(_mm256_set1_pd(cI[a]), xj);
-              const __m256d dy = _mm256_sub_pd(_mm256_set1_pd(cI[K + a]), yj);
-              const __m256d dz = _mm256_sub_pd(_mm256_set1_pd(cI[2 * K + a]), zj);
-              const __m256d rsq = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)),
-                                                _mm256_mul_pd(dz, dz));
-              near |= static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(rsq, vrange, _CMP_LT_OQ))) << (K * a);
-            }
-#else
-            if (kind != 0)
-              for (int l = 0; l < kLanes; ++l) mask |= (kj[jb + l % K] > keyi[l] ? 1u : 0u) << l;
-            for (int l = 0; l < kLanes; ++l) {
-              const double* cJ = pc + J * kStride;
-              const double dx = xi[l] - cJ[l % K], dy = yi[l] - cJ[K + l % K], dz = zi[l] - cJ[2 * K + l % K];
-              near |= (dx * dx + dy * dy + dz * dz < range_sq ? 1u : 0u) << l;
-            }
-#endif
-            near &= mask;
-            emit(J, mask, near);  // listed when near != 0 (the caller decides without a branch)
-          }
+      const int end = base + kind_cols[kind].first[col + 1];
+      int& first = sweep.first[e];
+      while (first < end && bnd[first].hi[2] < bi.lo[2] - range) ++first;
+      const double ztop = bi.hi[2] + range;
+      for (int J = kind == 0 ? std::max(first, I) : first; J < end; ++J) {  // owned: J >= I
+        const Bounds& bj = bnd[J];
+        if (bj.lo[2] > ztop) break;
+        unsigned mask = 0, near = 0;
+        const int jb = J * K;
+        if (kind == 0) {
+          unsigned occ_j = 0;
+          for (int p = 0; p < K; ++p) occ_j |= occ[J] << (p * K);
+          mask = all & occ_j & (J == I ? self : 0xFFFFu);
         }
+#ifdef STRATA_SIMD_AVX512
+        // Lanes as in the kernel: vector h holds I's rows 2h and 2h + 1
+        // against J's four.
+        if (kind != 0)
+          mask = _mm512_cmpgt_epi32_mask(
+              _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb))), vkey);
+        const double* cJ = pc + J * kStride;
+        const __m512d xj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ));
+        const __m512d yj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + K));
+        const __m512d zj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + 2 * K));
+        for (int h = 0; h < 2; ++h) {
+          const __m512d dx = _mm512_sub_pd(vx[h], xj), dy = _mm512_sub_pd(vy[h], yj), dz = _mm512_sub_pd(vz[h], zj);
+          const __m512d rsq =
+              _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)), _mm512_mul_pd(dz, dz));
+          near |= static_cast<unsigned>(_mm512_cmp_pd_mask(rsq, vrange, _CMP_LT_OQ)) << (8 * h);
+        }
+#elif defined(STRATA_SIMD_AVX2)
+        // Vector a holds I's row a against J's four.
+        const double* cJ = pc + J * kStride;
+        const __m256d xj = _mm256_loadu_pd(cJ), yj = _mm256_loadu_pd(cJ + K), zj = _mm256_loadu_pd(cJ + 2 * K);
+        const __m128i kjv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb));
+        for (int a = 0; a < K; ++a) {
+          if (kind != 0)
+            mask |= static_cast<unsigned>(
+                        _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(kjv, _mm_set1_epi32(keyi[a * K])))))
+                    << (K * a);
+          const __m256d dx = _mm256_sub_pd(_mm256_set1_pd(cI[a]), xj);
+          const __m256d dy = _mm256_sub_pd(_mm256_set1_pd(cI[K + a]), yj);
+          const __m256d dz = _mm256_sub_pd(_mm256_set1_pd(cI[2 * K + a]), zj);
+          const __m256d rsq =
+              _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)), _mm256_mul_pd(dz, dz));
+          near |= static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(rsq, vrange, _CMP_LT_OQ))) << (K * a);
+        }
+#else
+        if (kind != 0)
+          for (int l = 0; l < kLanes; ++l) mask |= (kj[jb + l % K] > keyi[l] ? 1u : 0u) << l;
+        for (int l = 0; l < kLanes; ++l) {
+          const double* cJ = pc + J * kStride;
+          const double dx = xi[l] - cJ[l % K], dy = yi[l] - cJ[K + l % K], dz = zi[l] - cJ[2 * K + l % K];
+          near |= (dx * dx + dy * dy + dz * dz < range_sq ? 1u : 0u) << l;
+        }
+#endif
+        near &= mask;
+        emit(J, mask, near);  // listed when near != 0 (the caller decides without a branch)
+      }
     }
   };
 
@@ -275,11 +313,19 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
     const long long capacity = static_cast<long long>(j_cluster_.extent(0));
     long long total = 0;
     counts(0) = counts(1) = 0;
+    // One owned column per call, its clusters in z order (the sweep's).
+    const int* col_first = kinds[0].first.data();
     Kokkos::parallel_scan(
-        "ClusterPairList::fill", Kokkos::RangePolicy<Host>(0, n_i + 1),
-        [=](const int I, long long& sum, const bool final) {
-          if (final) offset(I) = static_cast<int>(sum);
-          if (I == n_i) return;
+        "ClusterPairList::fill", Kokkos::RangePolicy<Host>(0, ncol + 1),
+        [=](const int col, long long& sum, const bool final) {
+          if (col == ncol) {
+            if (final) offset(n_i) = static_cast<int>(sum);
+            return;
+          }
+          const int I0 = col_first[col], I1 = col_first[col + 1];
+          if (I0 == I1) return;
+          Sweep sweep;
+          near_columns(col, sweep);
           long long k = sum, within = 0, lanes = 0;
           // Candidates go to a small buffer, kept (n advanced) only when
           // some pair is near: about a third are not, in no order a branch
@@ -298,16 +344,19 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
             k += n;
             n = 0;
           };
-          visit(I, [&](int J, unsigned mask, unsigned near) {
-            const int keep = near != 0;
-            buf_j[n] = J;
-            buf_m[n] = mask;
-            n += keep;
-            within += __builtin_popcount(near);
-            lanes += keep * __builtin_popcount(mask);
-            if (n == kBuffer) flush();
-          });
-          flush();
+          for (int I = I0; I < I1; ++I) {
+            if (final) offset(I) = static_cast<int>(k);
+            visit(I, sweep, [&](int J, unsigned mask, unsigned near) {
+              const int keep = near != 0;
+              buf_j[n] = J;
+              buf_m[n] = mask;
+              n += keep;
+              within += __builtin_popcount(near);
+              lanes += keep * __builtin_popcount(mask);
+              if (n == kBuffer) flush();
+            });
+            flush();
+          }
           if (final) {
             Kokkos::atomic_add(&counts(0), within);
             Kokkos::atomic_add(&counts(1), lanes);
