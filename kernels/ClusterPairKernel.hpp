@@ -77,10 +77,13 @@ struct Loop {
     const int begin = static_cast<int>(static_cast<long long>(n_i) * part / parts);
     const int end = static_cast<int>(static_cast<long long>(n_i) * (part + 1) / parts);
 #ifdef STRATA_SIMD
+#ifdef STRATA_SIMD_AVX512
     if constexpr (kFloatPairs) {
       for (int I = begin; I < end; ++I) float_vectors(I, f, energy, virial);
       return;
-    } else if constexpr (SingleSpecies && simd::ArithmeticOnly<Potential>::value) {
+    }
+#endif
+    if constexpr (!kFloatPairs && SingleSpecies && simd::ArithmeticOnly<Potential>::value) {
       for (int I = begin; I < end; ++I) vectors(I, f, energy, virial);
       return;
     }
