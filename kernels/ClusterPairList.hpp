@@ -77,6 +77,19 @@ class ClusterPairList {
     grow_discarding(mixed_, static_cast<std::size_t>(n_clusters_) * kMixedStride, "cluster_mixed_coords");
     return mixed_;
   }
+  // Mixed precision's scratch (AVX-512 kernel): `parts` buffers of J's
+  // reactions per lane, kReactionStride floats per cluster (16 lanes of x,
+  // of y, of z), zero between kernel calls (the kernel clears what it
+  // folds), grown on demand.
+  static constexpr int kReactionStride = 3 * kLanes;
+  MixedSlots reaction_lanes(int parts) const {
+    const std::size_t n = static_cast<std::size_t>(n_clusters_) * kReactionStride * parts;
+    if (lanes_.extent(0) < n) {
+      grow_discarding(lanes_, n, "cluster_reaction_lanes");
+      Kokkos::deep_copy(lanes_, 0.0f);
+    }
+    return lanes_;
+  }
   // Scratch of the kernel: `parts` buffers of the slots' forces, laid out
   // as the coordinates, grown on demand.
   Slots force_scratch(int parts) const {
@@ -95,7 +108,7 @@ class ClusterPairList {
   Masks mask_;
   Slots coords_;
   mutable Slots force_;
-  mutable MixedSlots mixed_;
+  mutable MixedSlots mixed_, lanes_;
   long long pairs_ = 0, lane_pairs_ = 0;
 };
 

@@ -209,6 +209,14 @@ void expect_same_forces(const PairTable<Potential>& table, PairPrecision precisi
   // would be the force view itself, overwritten by the second kernel).
   auto fa = Kokkos::create_mirror(Kokkos::HostSpace(), s.p.force);
   Kokkos::deep_copy(fa, s.p.force);
+  // Again: the same forces, bit for bit (no scratch carries a sum over).
+  const PairSums again = compute_pair_forces(s.p, lists.clusters, table, true, precision);
+  EXPECT_EQ(again.energy, a.energy);
+  auto f2 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
+  int differ = 0;
+  for (int i = 0; i < s.total; ++i)
+    for (int d = 0; d < 3; ++d) differ += f2(i, d) != fa(i, d);
+  EXPECT_EQ(differ, 0) << "forces of a second call";
   const PairSums b = compute_pair_forces(s.p, lists.particles, table, true, precision);
   auto fb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.p.force);
   EXPECT_NEAR(a.energy, b.energy, tolerance * std::abs(b.energy));
@@ -244,6 +252,8 @@ TEST(ClusterPairKernel, ForcesEnergyAndVirialMatchTheParticleListKernel) {
     expect_same_forces(one, PairPrecision::Double, 1e-12);
   }
   {
+    // Measured 2.2e-6 on AVX-512 (whole cluster pairs in float against the
+    // particle list's float force/r); dropping z's lo floats gives 9.4e-6.
     SCOPED_TRACE("LJ, one species, mixed");
     expect_same_forces(one, PairPrecision::Mixed, 3e-6, true);
   }
