@@ -63,6 +63,8 @@ struct Loop {
   const double* coord;    // slot coordinates (ClusterPairList::coords)
   const float* mixed;     // or their hi/lo floats (mixed_coords), where kFloatPairs
   float* reaction_lanes;  // and J's reactions there, per lane (ClusterPairList::reaction_lanes)
+  double* rows_force;     // and I's forces straight into the rows (p.force)
+  int force_stride;
   const int *offset, *jcl, *slot_row;
   const std::uint16_t* mask;
   IntView species;
@@ -76,18 +78,17 @@ struct Loop {
   }
 
   void operator()(const int part, double& energy, double& virial) const {
-    double* f = force + static_cast<std::size_t>(part) * n_clusters * S;
     const int begin = static_cast<int>(static_cast<long long>(n_i) * part / parts);
     const int end = static_cast<int>(static_cast<long long>(n_i) * (part + 1) / parts);
-#ifdef STRATA_SIMD
 #ifdef STRATA_SIMD_AVX512
     if constexpr (kFloatPairs) {
       float* jr = reaction_lanes + static_cast<std::size_t>(part) * n_clusters * R;
-      for (int I = begin; I < end; ++I) float_vectors(I, f, jr, energy, virial);
-      fold_reactions(f, jr);
+      for (int I = begin; I < end; ++I) float_vectors(I, jr, energy, virial);
       return;
     }
 #endif
+    double* f = force + static_cast<std::size_t>(part) * n_clusters * S;
+#ifdef STRATA_SIMD
     if constexpr (!kFloatPairs && SingleSpecies && simd::ArithmeticOnly<Potential>::value) {
       for (int I = begin; I < end; ++I) vectors(I, f, energy, virial);
       return;
@@ -278,7 +279,7 @@ struct Loop {
   // Measured (32,000 LJ atoms): the force phase about 30% faster than
   // double, where converting r^2 alone was 8% slower; without the lo floats
   // it would gain another 6%, and lose accuracy that grows with the box.
-  void float_vectors(const int I, double* f, float* jr, double& energy, double& virial) const {
+  void float_vectors(const int I, float* jr, double& energy, double& virial) const {
     constexpr int M = ClusterPairList::kMixedStride;
     const float* cI = mixed + static_cast<std::size_t>(I) * M;
     const __m512i spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
@@ -341,13 +342,19 @@ struct Loop {
     _mm512_storeu_ps(sx, fix);
     _mm512_storeu_ps(sy, fiy);
     _mm512_storeu_ps(sz, fiz);
-    double lx[L], ly[L], lz[L];
-    for (int l = 0; l < L; ++l) {
-      lx[l] = sx[l];
-      ly[l] = sy[l];
-      lz[l] = sz[l];
+    // I's own forces straight into its rows (each owned row is one slot's):
+    // row a's lanes summed in double, in add_own's order.
+    const float* lanes_of[3] = {sx, sy, sz};
+    for (int a = 0; a < K; ++a) {
+      const int row = slot_row[I * K + a];
+      if (row < 0) continue;
+      for (int d = 0; d < 3; ++d) {
+        const float* v = lanes_of[d] + a * K;
+        rows_force[static_cast<std::size_t>(row) * force_stride + d] =
+            (static_cast<double>(v[0]) + static_cast<double>(v[1])) +
+            (static_cast<double>(v[2]) + static_cast<double>(v[3]));
+      }
     }
-    add_own(I, f, lx, ly, lz);
     if (WithSums) {
       float le[L], lv[L];
       _mm512_storeu_ps(le, el);
@@ -356,31 +363,6 @@ struct Loop {
         energy += le[l];
         virial += lv[l];
       }
-    }
-  }
-
-  // J's reaction lanes into the slots' double forces, then cleared: per
-  // cluster and axis the four i blocks summed, (i0 + i2) + (i1 + i3), for
-  // x, y and z together by block shuffles.
-  void fold_reactions(double* f, float* jr) const {
-    for (int c = 0; c < n_clusters; ++c) {
-      float* r = jr + static_cast<std::size_t>(c) * R;
-      const __m512 x = _mm512_loadu_ps(r), y = _mm512_loadu_ps(r + L), z = _mm512_loadu_ps(r + 2 * L);
-      // [x i0+i2, x i1+i3, y i0+i2, y i1+i3] and [z i0+i2, z i1+i3, ..],
-      // then [x, y, z, z] summed over the i rows.
-      const __m512 xy = _mm512_add_ps(_mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(1, 0, 1, 0)),
-                                      _mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(3, 2, 3, 2)));
-      const __m512 zz = _mm512_add_ps(z, _mm512_shuffle_f32x4(z, z, _MM_SHUFFLE(3, 2, 3, 2)));
-      const __m512 sum = _mm512_add_ps(_mm512_shuffle_f32x4(xy, zz, _MM_SHUFFLE(0, 0, 2, 0)),
-                                       _mm512_shuffle_f32x4(xy, zz, _MM_SHUFFLE(1, 1, 3, 1)));
-      double* fc = f + static_cast<std::size_t>(c) * S;
-      _mm512_storeu_pd(fc, _mm512_add_pd(_mm512_loadu_pd(fc), _mm512_cvtps_pd(_mm512_castps512_ps256(sum))));
-      _mm256_storeu_pd(fc + 2 * K,
-                       _mm256_add_pd(_mm256_loadu_pd(fc + 2 * K), _mm256_cvtps_pd(_mm512_extractf32x4_ps(sum, 2))));
-      const __m512 zero = _mm512_setzero_ps();
-      _mm512_storeu_ps(r, zero);
-      _mm512_storeu_ps(r + L, zero);
-      _mm512_storeu_ps(r + 2 * L, zero);
     }
   }
 
@@ -531,11 +513,90 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
   });
 #endif
   const int parts = Host().concurrency();
+  const auto force = p.force;
+  const int n_owned = static_cast<int>(p.size);
+  const int rows = static_cast<int>(std::min(p.size + p.ghosts, static_cast<std::size_t>(force.extent(0))));
+  const int owned_slots = cl.owned_clusters() * K;
+  const auto react = list.reaction();
+  const std::string label = std::string(Potential::name) + (WithSums ? "::cluster_force_energy" : "::cluster_force") +
+                            (std::is_same_v<Real, float> ? "_mixed" : "");
+  if constexpr (Loop::kFloatPairs) {
+    // The kernel writes the owned rows' own forces and leaves J's
+    // reactions in the lanes; no slot-force buffer (its 24 B per slot
+    // would put mixed precision above LAMMPS' memory per atom).
+    const Loop loop{coords.data(),
+                    mixed.data(),
+                    lanes.data(),
+                    force.data(),
+                    static_cast<int>(force.stride(0)),
+                    cl.offsets().data(),
+                    cl.j_clusters().data(),
+                    slot_row.data(),
+                    cl.masks().data(),
+                    p.species,
+                    nullptr,
+                    cl.clusters(),
+                    cl.owned_clusters(),
+                    parts,
+                    table};
+    Kokkos::parallel_reduce(label, Kokkos::RangePolicy<Host>(0, parts), loop, sums.energy, sums.virial);
+    // A slot's reaction: its lanes' four i blocks, (i0 + i2) + (i1 + i3),
+    // in double, summed over the parts in order; owned rows in parallel,
+    // then ghost slots onto their reaction rows in slot order. Then the
+    // lanes are cleared for the next call.
+    const float* ln = lanes.data();
+    const std::size_t lstride = static_cast<std::size_t>(cl.clusters()) * R;
+    auto reaction_of = [=](int s, int d) {
+      double sum = 0.0;
+      for (int q = 0; q < parts; ++q) {
+        const float* r = ln + q * lstride + static_cast<std::size_t>(s / K) * R + d * L + s % K;
+        sum += (static_cast<double>(r[0]) + static_cast<double>(r[2 * K])) +
+               (static_cast<double>(r[K]) + static_cast<double>(r[3 * K]));
+      }
+      return sum;
+    };
+#ifdef STRATA_SIMD_AVX512
+    // Owned clusters four rows at once: the same sums as reaction_of, the
+    // rows read and written by masked gathers and scatters.
+    const int fstride = static_cast<int>(force.stride(0));
+    Kokkos::parallel_for(
+        "ClusterPair::owned_reactions", Kokkos::RangePolicy<Host>(0, cl.owned_clusters()), [=](const int c) {
+          const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row.data() + c * K));
+          const __mmask8 real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
+          const __m128i first = _mm_mullo_epi32(rows, _mm_set1_epi32(fstride));
+          for (int d = 0; d < 3; ++d) {
+            __m256d sum = _mm256_setzero_pd();
+            for (int q = 0; q < parts; ++q) {
+              const __m512 v = _mm512_loadu_ps(ln + q * lstride + static_cast<std::size_t>(c) * R + d * L);
+              const __m512d s02_13 = _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)),
+                                                   _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
+              sum =
+                  _mm256_add_pd(sum, _mm256_add_pd(_mm512_castpd512_pd256(s02_13), _mm512_extractf64x4_pd(s02_13, 1)));
+            }
+            const __m128i at = _mm_add_epi32(first, _mm_set1_epi32(d));
+            const __m256d own = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), real, at, force.data(), 8);
+            _mm256_mask_i32scatter_pd(force.data(), real, at, _mm256_add_pd(own, sum), 8);
+          }
+        });
+#endif
+    for (int row = n_owned; row < rows; ++row)
+      for (int d = 0; d < 3; ++d) force(row, d) = 0.0;
+    for (int s = owned_slots; s < nslot; ++s) {
+      const int row = slot_row(s);
+      if (row < 0) continue;
+      const int r = react(row);
+      for (int d = 0; d < 3; ++d) force(r, d) += reaction_of(s, d);
+    }
+    Kokkos::deep_copy(Kokkos::subview(lanes, std::make_pair(std::size_t{0}, lstride * parts)), 0.0f);
+    return;
+  }
   const auto buffers = cl.force_scratch(parts);
   Kokkos::deep_copy(buffers, 0.0);
   const Loop loop{coords.data(),
                   mixed.data(),
                   lanes.data(),
+                  nullptr,
+                  0,
                   cl.offsets().data(),
                   cl.j_clusters().data(),
                   slot_row.data(),
@@ -546,17 +607,11 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
                   cl.owned_clusters(),
                   parts,
                   table};
-  const std::string label = std::string(Potential::name) + (WithSums ? "::cluster_force_energy" : "::cluster_force") +
-                            (std::is_same_v<Real, float> ? "_mixed" : "");
   Kokkos::parallel_reduce(label, Kokkos::RangePolicy<Host>(0, parts), loop, sums.energy, sums.virial);
 
   // Back to the rows: owned rows from their one slot each (in parallel);
   // then every ghost slot onto its reaction row, in slot order (rows may
   // take several: a particle's periodic images). Buffers in part order.
-  const auto force = p.force;
-  const int n_owned = static_cast<int>(p.size);
-  const int rows = static_cast<int>(std::min(p.size + p.ghosts, static_cast<std::size_t>(force.extent(0))));
-  const int owned_slots = cl.owned_clusters() * K;
   const double* buf = buffers.data();
   const std::size_t stride = static_cast<std::size_t>(cl.clusters()) * S;
   auto slot_force = [=](int s, int d) {
@@ -589,7 +644,6 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
 #endif
   for (int row = n_owned; row < rows; ++row)
     for (int d = 0; d < 3; ++d) force(row, d) = 0.0;
-  const auto react = list.reaction();
   for (int s = owned_slots; s < nslot; ++s) {
     const int row = slot_row(s);
     if (row < 0) continue;
