@@ -25,6 +25,7 @@
 // source of a periodic image, or the ghost row HaloExchange sends home).
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -479,6 +480,11 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
   using Loop = cluster_kernel::Loop<Potential, Real, WithSums, SingleSpecies>;
   ClusterPairList::MixedSlots mixed;
   ClusterPairList::MixedSlots lanes;
+  // A list built with float slots only (ClusterPairList::float_coordinates)
+  // serves the float kernel alone.
+  const bool floats_only = cl.float_coordinates();
+  if (!Loop::kFloatPairs && floats_only)
+    throw std::logic_error("cluster_kernel::run: a list of float slots for a kernel in double");
   if constexpr (Loop::kFloatPairs) {
     mixed = cl.mixed_coords();
     lanes = cl.reaction_lanes(Host().concurrency());
@@ -491,17 +497,25 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
     const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row.data() + c * K));
     const __mmask8 real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
     const __m128i first = _mm_mullo_epi32(rows, _mm_set1_epi32(pstride));
-    double* cc = coords.data() + static_cast<std::size_t>(c) * S;
     for (int d = 0; d < 3; ++d) {
-      const __m256d x = _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), real,
-                                                  _mm_add_epi32(first, _mm_set1_epi32(d)), pos.data(), 8);
+      const __m128i at = _mm_add_epi32(first, _mm_set1_epi32(d));
       if constexpr (Loop::kFloatPairs) {
         float* m = mixed.data() + static_cast<std::size_t>(c) * ClusterPairList::kMixedStride;
-        const __m128 hi = _mm256_cvtpd_ps(x);
-        _mm_storeu_ps(m + d * K, hi);
-        _mm_storeu_ps(m + (3 + d) * K, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
+        if (floats_only) {  // padding's floats stay as the build set them
+          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), real, at, pos.data(), 8);
+          const __m128 hi = _mm256_cvtpd_ps(x);
+          _mm_mask_storeu_ps(m + d * K, real, hi);
+          _mm_mask_storeu_ps(m + (3 + d) * K, real, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
+        } else {
+          const double* cc = coords.data() + static_cast<std::size_t>(c) * S;
+          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), real, at, pos.data(), 8);
+          const __m128 hi = _mm256_cvtpd_ps(x);
+          _mm_storeu_ps(m + d * K, hi);
+          _mm_storeu_ps(m + (3 + d) * K, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
+        }
       } else {
-        _mm256_storeu_pd(cc + d * K, x);
+        double* cc = coords.data() + static_cast<std::size_t>(c) * S;
+        _mm256_storeu_pd(cc + d * K, _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), real, at, pos.data(), 8));
       }
     }
   });

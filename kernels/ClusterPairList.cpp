@@ -87,7 +87,28 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
   n_clusters_ = n_owned_clusters_ + kinds[1].first[ncol];
   const int nslot = n_clusters_ * K;
   grow_discarding(slot_row_, static_cast<std::size_t>(nslot), "cluster_slot_row");
-  grow_discarding(coords_, static_cast<std::size_t>(n_clusters_) * kStride, "cluster_coords");
+#ifndef STRATA_SIMD_AVX512
+  float_coordinates_ = false;  // the float kernel and search are AVX-512's
+#endif
+  const bool floats = float_coordinates_;
+  if (floats) {
+    coords_ = Slots();
+    mixed_coords();  // grown for n_clusters_
+  } else {
+    grow_discarding(coords_, static_cast<std::size_t>(n_clusters_) * kStride, "cluster_coords");
+  }
+  float* const mc = floats ? mixed_.data() : nullptr;
+  // Slot s's coordinate d: a double, or its hi/lo floats.
+  auto put = [&](int slot, int d, double x) {
+    if (floats) {
+      float* m = mc + static_cast<std::size_t>(slot / K) * kMixedStride + slot % K;
+      const float hi = static_cast<float>(x);
+      m[d * K] = hi;
+      m[(3 + d) * K] = static_cast<float>(x - static_cast<double>(hi));
+    } else {
+      coords_(at(slot, d)) = x;
+    }
+  };
   std::vector<Bounds> bounds(static_cast<std::size_t>(n_clusters_));
   const auto slot_row = slot_row_;
   const auto coords = coords_;
@@ -103,13 +124,13 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
           for (int s = 0; s < K; ++s) {
             // Padding: far outside the box (the mask keeps it out of every pair).
             slot_row(cl * K + s) = -1;
-            for (int d = 0; d < 3; ++d) coords(at(cl * K + s, d)) = box.lo[d] - 1000.0;
+            for (int d = 0; d < 3; ++d) put(cl * K + s, d, box.lo[d] - 1000.0);
           }
         }
         const int row = c.order[t];
         const int s = cl * K + in;
         slot_row(s) = row;
-        for (int d = 0; d < 3; ++d) coords(at(s, d)) = position(row, d);
+        for (int d = 0; d < 3; ++d) put(s, d, position(row, d));
         Bounds& b = bounds[cl];
         for (int d = 0; d < 3; ++d) {
           const double v = position(row, d);
@@ -172,6 +193,11 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
   const int* kj = key_j.data();
   const unsigned* occ = occupied.data();
   const double* pc = coords.data();
+#ifdef STRATA_SIMD_AVX512
+  // The float search's range: its r^2 is within about 5e-7 (relative) of
+  // the exact one, so 2e-6 more never drops a pair within range.
+  const float range_sq_floats = static_cast<float>(range_sq * (1.0 + 2e-6));
+#endif
   // Sweep: the clusters I of one owned column are visited in z order. The
   // columns within range of that column (in x and y) are listed once, and
   // each keeps the first of its clusters whose top reaches the last I's
@@ -225,12 +251,28 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
     auto rows_of = [](const double* v, int a) {  // row a in lanes 0-3, row a + 1 in lanes 4-7
       return _mm512_mask_blend_pd(0xF0, _mm512_set1_pd(v[a]), _mm512_set1_pd(v[a + 1]));
     };
-    const double* cI = pc + I * kStride;
-    const __m512d vx[2] = {rows_of(cI, 0), rows_of(cI, 2)};
-    const __m512d vy[2] = {rows_of(cI + K, 0), rows_of(cI + K, 2)};
-    const __m512d vz[2] = {rows_of(cI + 2 * K, 0), rows_of(cI + 2 * K, 2)};
-    const __m512d vrange = _mm512_set1_pd(range_sq);
     const __m512i vkey = _mm512_loadu_si512(keyi);
+    const __m512d vrange = _mm512_set1_pd(range_sq);
+    __m512d vx[2], vy[2], vz[2];
+    // Floats: lane a * 4 + b, I's hi and lo as the kernel has them.
+    const __m512i spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+    auto spread_rows = [&](const float* v) {
+      return _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_loadu_ps(v)));
+    };
+    auto cluster = [](const float* v) { return _mm512_broadcast_f32x4(_mm_loadu_ps(v)); };
+    __m512 fi[6];
+    const __m512 frange = _mm512_set1_ps(range_sq_floats);
+    if (floats) {
+      const float* cI = mc + static_cast<std::size_t>(I) * kMixedStride;
+      for (int q = 0; q < 6; ++q) fi[q] = spread_rows(cI + q * K);
+    } else {
+      const double* cI = pc + I * kStride;
+      for (int h = 0; h < 2; ++h) {
+        vx[h] = rows_of(cI, 2 * h);
+        vy[h] = rows_of(cI + K, 2 * h);
+        vz[h] = rows_of(cI + 2 * K, 2 * h);
+      }
+    }
 #endif
     // Owned J after I: every pair of occupied slots; J = I: b after a.
     unsigned all = 0, self = 0;
@@ -261,15 +303,26 @@ void ClusterPairList::build(const Vec3View& position, int n_owned, int n_total, 
         if (kind != 0)
           mask = _mm512_cmpgt_epi32_mask(
               _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kj + jb))), vkey);
-        const double* cJ = pc + J * kStride;
-        const __m512d xj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ));
-        const __m512d yj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + K));
-        const __m512d zj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + 2 * K));
-        for (int h = 0; h < 2; ++h) {
-          const __m512d dx = _mm512_sub_pd(vx[h], xj), dy = _mm512_sub_pd(vy[h], yj), dz = _mm512_sub_pd(vz[h], zj);
-          const __m512d rsq =
-              _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)), _mm512_mul_pd(dz, dz));
-          near |= static_cast<unsigned>(_mm512_cmp_pd_mask(rsq, vrange, _CMP_LT_OQ)) << (8 * h);
+        if (floats) {
+          const float* cJ = mc + static_cast<std::size_t>(J) * kMixedStride;
+          __m512 rsq = _mm512_setzero_ps();
+          for (int d = 0; d < 3; ++d) {
+            const __m512 dd = _mm512_add_ps(_mm512_sub_ps(fi[d], cluster(cJ + d * K)),
+                                            _mm512_sub_ps(fi[3 + d], cluster(cJ + (3 + d) * K)));
+            rsq = _mm512_fmadd_ps(dd, dd, rsq);
+          }
+          near = _mm512_cmp_ps_mask(rsq, frange, _CMP_LT_OQ);
+        } else {
+          const double* cJ = pc + J * kStride;
+          const __m512d xj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ));
+          const __m512d yj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + K));
+          const __m512d zj = _mm512_broadcast_f64x4(_mm256_loadu_pd(cJ + 2 * K));
+          for (int h = 0; h < 2; ++h) {
+            const __m512d dx = _mm512_sub_pd(vx[h], xj), dy = _mm512_sub_pd(vy[h], yj), dz = _mm512_sub_pd(vz[h], zj);
+            const __m512d rsq =
+                _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy)), _mm512_mul_pd(dz, dz));
+            near |= static_cast<unsigned>(_mm512_cmp_pd_mask(rsq, vrange, _CMP_LT_OQ)) << (8 * h);
+          }
         }
 #elif defined(STRATA_SIMD_AVX2)
         // Vector a holds I's row a against J's four.

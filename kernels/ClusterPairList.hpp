@@ -44,6 +44,16 @@ class ClusterPairList {
   using Masks = Kokkos::View<std::uint16_t*, MemSpace>;
   using Slots = Kokkos::View<double*, MemSpace>;
 
+  // Mixed precision's kernel reads the slots as hi/lo floats only
+  // (mixed_coords); with this set the build writes them instead of the
+  // doubles (coords() is then empty: 24 B per slot less) and searches in
+  // the same floats, with a margin of 2e-6 of the range so that no pair
+  // within range is missed (a pair a hair beyond it may be listed; the
+  // kernel's cutoff decides). The driver sets it where the kernel runs
+  // whole cluster pairs in float (PairForce::wants_float_clusters).
+  void set_float_coordinates(bool on) { float_coordinates_ = on; }
+  bool float_coordinates() const { return float_coordinates_; }
+
   // Reads positions of rows [0, n_total) (owned first) and r(j) of every
   // row (NeighborList's contract); lists cluster pairs within `range`.
   void build(const Vec3View& position, int n_owned, int n_total, const BinningBox& box, double range,
@@ -110,6 +120,7 @@ class ClusterPairList {
   mutable Slots force_;
   mutable MixedSlots mixed_, lanes_;
   long long pairs_ = 0, lane_pairs_ = 0;
+  bool float_coordinates_ = false;
 };
 
 }  // namespace strata

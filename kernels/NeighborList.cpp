@@ -121,6 +121,7 @@ void NeighborList::build(const Vec3View& position, int n_owned, int n_total, con
   if (clustered_) {
     offset_ = Offsets();
     entries_ = Entries();
+    clusters_.set_float_coordinates(float_clusters_);
     clusters_.build(position, n_owned, n_total, box, range, reaction_);
     pairs_ = clusters_.pairs();
     ++builds_;

@@ -62,6 +62,9 @@ class NeighborList {
   // where the cluster kernel would run without its vector form
   // (PairForce::wants_cluster_list), and tests compare the two.
   void allow_clusters(bool allow) { allow_clusters_ = allow; }
+  // Cluster slots as hi/lo floats only (ClusterPairList::set_float_coordinates):
+  // where the pair kernel runs whole cluster pairs in float.
+  void float_clusters(bool on) { float_clusters_ = on; }
   bool clustered() const { return clustered_; }
   const ClusterPairList& clusters() const { return clusters_; }
 
@@ -89,6 +92,7 @@ class NeighborList {
   ClusterPairList clusters_;
   bool clustered_ = false;
   bool allow_clusters_ = true;
+  bool float_clusters_ = false;
 };
 
 }  // namespace strata

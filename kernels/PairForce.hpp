@@ -19,6 +19,9 @@ class PairForce {
   // Whether a cluster-pair list pays for this interaction in this build
   // (cluster_kernel_vectorized, PairPotential.hpp).
   virtual bool wants_cluster_list() const = 0;
+  // Whether that list should keep its slots as floats only (mixed
+  // precision where the cluster kernel runs in float).
+  virtual bool wants_float_clusters() const = 0;
   // Every pair energy and force times `factor` (relative to the table the
   // object was made with) until the next call: the amplitude ramp.
   virtual void set_energy_scale(double factor) = 0;
@@ -35,6 +38,9 @@ class PairForceOf final : public PairForce {
   }
   double max_cutoff() const override { return table_.max_cutoff; }
   bool wants_cluster_list() const override { return cluster_kernel_vectorized(given_); }
+  bool wants_float_clusters() const override {
+    return precision_ == PairPrecision::Mixed && cluster_kernel_in_floats(given_);
+  }
   void set_energy_scale(double factor) override {
     if (factor == scale_) return;
     scale_ = factor;

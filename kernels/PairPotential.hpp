@@ -67,9 +67,9 @@ struct PairTable {
   using Params = typename Potential::Params;
   int count = 1;  // species
   Params coeff[kMaxSpecies][kMaxSpecies];
-  double cutsq[kMaxSpecies][kMaxSpecies] = {};   // 0: the pair never interacts
-  double shift[kMaxSpecies][kMaxSpecies] = {};   // U(cutoff) when shifted, else 0
-  double max_cutoff = 0.0;                        // of every pair set so far
+  double cutsq[kMaxSpecies][kMaxSpecies] = {};  // 0: the pair never interacts
+  double shift[kMaxSpecies][kMaxSpecies] = {};  // U(cutoff) when shifted, else 0
+  double max_cutoff = 0.0;                      // of every pair set so far
 
   // Pair (a, b) and (b, a).
   void set(int a, int b, const Params& c, double rc, bool shifted) {
@@ -107,6 +107,19 @@ struct PairTable {
 template <class Potential>
 bool cluster_kernel_vectorized(const PairTable<Potential>& table) {
 #ifdef STRATA_SIMD
+  return table.count == 1 && simd::ArithmeticOnly<Potential>::value;
+#else
+  (void)table;
+  return false;
+#endif
+}
+
+// Whether, in mixed precision, that kernel computes whole cluster pairs in
+// float (its AVX-512 form; kernels/ClusterPairKernel.hpp's float_pairs):
+// the cluster list then keeps its slots as floats only.
+template <class Potential>
+bool cluster_kernel_in_floats(const PairTable<Potential>& table) {
+#ifdef STRATA_SIMD_AVX512
   return table.count == 1 && simd::ArithmeticOnly<Potential>::value;
 #else
   (void)table;

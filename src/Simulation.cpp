@@ -407,6 +407,7 @@ void Simulation::set_up_pair_force() {
   pair_ = make_pair_force(cfg_);
   // CPUs: a cluster-pair list where its kernel is vectorized, else particles.
   neighbors_.allow_clusters(pair_->wants_cluster_list());
+  neighbors_.float_clusters(pair_->wants_float_clusters());
   tail_ = pair_tail(cfg_, global_species_counts(comm_, particles_));
   halo_ = std::make_unique<HaloExchange>(comm_, layout_, pair_->max_cutoff() + cfg_.interaction.skin,
                                          options_.gpu_aware_mpi, !full_lists_);
