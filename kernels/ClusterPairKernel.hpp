@@ -25,6 +25,7 @@
 // source of a periodic image, or the ghost row HaloExchange sends home).
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -558,7 +559,7 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
     // in double, summed over the parts in order; owned rows in parallel,
     // then ghost slots onto their reaction rows in slot order. Then the
     // lanes are cleared for the next call.
-    const float* ln = lanes.data();
+    float* const ln = lanes.data();
     const std::size_t lstride = static_cast<std::size_t>(cl.clusters()) * R;
     auto reaction_of = [=](int s, int d) {
       double sum = 0.0;
@@ -581,7 +582,9 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
           for (int d = 0; d < 3; ++d) {
             __m256d sum = _mm256_setzero_pd();
             for (int q = 0; q < parts; ++q) {
-              const __m512 v = _mm512_loadu_ps(ln + q * lstride + static_cast<std::size_t>(c) * R + d * L);
+              float* at_q = ln + q * lstride + static_cast<std::size_t>(c) * R + d * L;
+              const __m512 v = _mm512_loadu_ps(at_q);
+              _mm512_storeu_ps(at_q, _mm512_setzero_ps());  // cleared for the next call
               const __m512d s02_13 = _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)),
                                                    _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
               sum =
@@ -601,7 +604,10 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
       const int r = react(row);
       for (int d = 0; d < 3; ++d) force(r, d) += reaction_of(s, d);
     }
-    Kokkos::deep_copy(Kokkos::subview(lanes, std::make_pair(std::size_t{0}, lstride * parts)), 0.0f);
+    // The ghost clusters' lanes (the owned ones were cleared as read).
+    const std::size_t owned_lanes = static_cast<std::size_t>(cl.owned_clusters()) * R;
+    for (int q = 0; q < parts; ++q)
+      std::memset(ln + q * lstride + owned_lanes, 0, (lstride - owned_lanes) * sizeof(float));
     return;
   }
   const auto buffers = cl.force_scratch(parts);
