@@ -189,14 +189,14 @@ struct Loop {
     const __m512d zi[2] = {rows_of(zI, 0), rows_of(zI, 2)};
     const typename Potential::Params c = t.coeff[0][0];
     const __m512d cutsq = _mm512_set1_pd(t.cutsq[0][0]), shift = _mm512_set1_pd(t.shift[0][0]);
-    const __m512d one = _mm512_set1_pd(1.0), zero = _mm512_setzero_pd();
+    const __m512d zero = _mm512_setzero_pd();
     __m512d fix[2] = {zero, zero}, fiy[2] = {zero, zero}, fiz[2] = {zero, zero};
     __m512d el[2] = {zero, zero}, vl[2] = {zero, zero};
     // N cluster pairs at a time, their steps interleaved (as in
     // float_vectors; 4 at a time measured 6% faster than 1).
     auto pairs = [&](const int k, auto n) {
       constexpr int N = decltype(n)::value;
-      __m512d dx[N][2], dy[N][2], dz[N][2], rsq[N][2], rs[N][2], fr[N][2], e[N][2], cfx[N][2], cfy[N][2], cfz[N][2];
+      __m512d dx[N][2], dy[N][2], dz[N][2], rsq[N][2], fr[N][2], e[N][2], cfx[N][2], cfy[N][2], cfz[N][2];
       __mmask8 in[N][2];
       for (int p = 0; p < N; ++p) {
         const double* cJ = coord + jcl[k + p] * S;
@@ -211,13 +211,14 @@ struct Loop {
           rsq[p][h] = _mm512_fmadd_pd(dz[p][h], dz[p][h],
                                       _mm512_fmadd_pd(dy[p][h], dy[p][h], _mm512_mul_pd(dx[p][h], dx[p][h])));
           in[p][h] = _mm512_mask_cmp_pd_mask(static_cast<__mmask8>(m >> (8 * h)), rsq[p][h], cutsq, _CMP_LT_OQ);
-          rs[p][h] = _mm512_mask_blend_pd(in[p][h], one, rsq[p][h]);
         }
       }
       for (int p = 0; p < N; ++p)
         for (int h = 0; h < 2; ++h) {
           Doubles eh = 0.0;
-          fr[p][h] = Potential::force_divr(c, Doubles(rs[p][h]), eh).v;
+          // Lanes outside take r^2 as it is (inf or NaN for a row with
+          // itself); the masked move below zeroes them.
+          fr[p][h] = Potential::force_divr(c, Doubles(rsq[p][h]), eh).v;
           e[p][h] = eh.v;
         }
       for (int p = 0; p < N; ++p)
@@ -292,7 +293,7 @@ struct Loop {
     const typename Potential::Params c = t.coeff[0][0];
     const __m512 cutsq = _mm512_set1_ps(static_cast<float>(t.cutsq[0][0]));
     const __m512 shift = _mm512_set1_ps(static_cast<float>(t.shift[0][0]));
-    const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    const __m512 zero = _mm512_setzero_ps();
     __m512 fix = zero, fiy = zero, fiz = zero, el = zero, vl = zero;
     // N cluster pairs at a time, their steps interleaved (one pair is a
     // chain of dependent operations some hundred cycles long): two at a
@@ -313,7 +314,9 @@ struct Loop {
       }
       for (int h = 0; h < N; ++h) {
         simd::Floats e = 0.0f;
-        const __m512 fr = Potential::force_divr(c, simd::Floats(_mm512_mask_blend_ps(in[h], one, rsq[h])), e).v;
+        // Lanes outside take r^2 as it is (0 for a row with itself: inf
+        // or NaN there), and the masked move below zeroes them.
+        const __m512 fr = Potential::force_divr(c, simd::Floats(rsq[h]), e).v;
         fpair[h] = _mm512_maskz_mov_ps(in[h], fr);
         if (WithSums) {
           el = _mm512_add_ps(el, _mm512_maskz_sub_ps(in[h], e.v, shift));
