@@ -5,8 +5,10 @@
 // of I with row b of J) that loads nothing but the two clusters'
 // coordinates, contiguous: the compiler turns it into a few SIMD vectors
 // (two in double, one in float on AVX-512). A lane computes when the list's
-// mask allows it and r^2 is inside the cutoff; the others compute r^2 = 1
-// and are zeroed by a select (no division by zero, no NaN). I's forces are
+// mask allows it and r^2 is inside the cutoff; the others are zeroed by a
+// select (the lane loop and the AVX2 form compute them at r^2 = 1; the
+// AVX-512 forms at their own r^2, inf or NaN for a row with itself, which
+// the masked move discards). I's forces are
 // summed across J in the lanes and added once at the end; J's reactions are
 // summed across the four i lanes and added once per cluster pair. Each
 // row's force is then summed from its slots in a fixed order, so results
