@@ -616,7 +616,10 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
     return;
   }
   const auto buffers = cl.force_scratch(parts);
-  Kokkos::deep_copy(buffers, 0.0);
+  // The part in use only (the capacity beyond stays untouched).
+  Kokkos::deep_copy(
+      Kokkos::subview(buffers, std::make_pair(std::size_t{0}, static_cast<std::size_t>(cl.clusters()) * S * parts)),
+      0.0);
   const Loop loop{coords.data(),
                   mixed.data(),
                   lanes.data(),

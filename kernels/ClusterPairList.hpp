@@ -29,6 +29,7 @@
 // (NeighborList chooses it); GPUs keep the particle list.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
+#include <utility>
 
 #include "kernels/Particles.hpp"
 
@@ -95,8 +96,15 @@ class ClusterPairList {
   MixedSlots reaction_lanes(int parts) const {
     const std::size_t n = static_cast<std::size_t>(n_clusters_) * kReactionStride * parts;
     if (lanes_.extent(0) < n) {
+      lanes_ = MixedSlots();  // released first: never the old and the new at once
       grow_discarding(lanes_, n, "cluster_reaction_lanes");
-      Kokkos::deep_copy(lanes_, 0.0f);
+      lanes_zeroed_ = 0;
+    }
+    // Zeroed as first used, so the capacity beyond stays untouched (out of
+    // the resident memory) until a larger list needs it.
+    if (lanes_zeroed_ < n) {
+      Kokkos::deep_copy(Kokkos::subview(lanes_, std::make_pair(lanes_zeroed_, n)), 0.0f);
+      lanes_zeroed_ = n;
     }
     return lanes_;
   }
@@ -119,6 +127,7 @@ class ClusterPairList {
   Slots coords_;
   mutable Slots force_;
   mutable MixedSlots mixed_, lanes_;
+  mutable std::size_t lanes_zeroed_ = 0;
   long long pairs_ = 0, lane_pairs_ = 0;
   bool float_coordinates_ = false;
 };
