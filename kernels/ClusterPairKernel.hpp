@@ -45,6 +45,22 @@ constexpr int L = ClusterPairList::kLanes;
 constexpr int S = ClusterPairList::kStride;
 constexpr int R = ClusterPairList::kReactionStride;
 
+#ifdef STRATA_SIMD_AVX512
+// Cluster c's four rows, for masked gathers and scatters: which slots hold
+// one (`real`; padding's row is -1) and where coordinate d of each lies in
+// a view of `stride` elements per row (at(d)).
+struct FourRows {
+  __mmask8 real;
+  __m128i first;
+  FourRows(const int* slot_row, int c, int stride) {
+    const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row + c * K));
+    real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
+    first = _mm_mullo_epi32(rows, _mm_set1_epi32(stride));
+  }
+  __m128i at(int d) const { return _mm_add_epi32(first, _mm_set1_epi32(d)); }
+};
+#endif
+
 // Whether mixed precision runs whole cluster pairs in floats (AVX-512):
 // the differences of coordinates from the hi/lo floats, the potential, the
 // pair forces, and their sums per lane (a lane is a row pair of I and J)
@@ -500,28 +516,27 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
   // build's far point), 2-3x faster than slot by slot.
   const int pstride = static_cast<int>(pos.stride(0));
   Kokkos::parallel_for("ClusterPair::refresh", Kokkos::RangePolicy<Host>(0, cl.clusters()), [=](const int c) {
-    const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row.data() + c * K));
-    const __mmask8 real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
-    const __m128i first = _mm_mullo_epi32(rows, _mm_set1_epi32(pstride));
+    const FourRows four(slot_row.data(), c, pstride);
     for (int d = 0; d < 3; ++d) {
-      const __m128i at = _mm_add_epi32(first, _mm_set1_epi32(d));
+      const __m128i at = four.at(d);
       if constexpr (Loop::kFloatPairs) {
         float* m = mixed.data() + static_cast<std::size_t>(c) * ClusterPairList::kMixedStride;
         if (floats_only) {  // padding's floats stay as the build set them
-          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), real, at, pos.data(), 8);
+          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), four.real, at, pos.data(), 8);
           const __m128 hi = _mm256_cvtpd_ps(x);
-          _mm_mask_storeu_ps(m + d * K, real, hi);
-          _mm_mask_storeu_ps(m + (3 + d) * K, real, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
+          _mm_mask_storeu_ps(m + d * K, four.real, hi);
+          _mm_mask_storeu_ps(m + (3 + d) * K, four.real, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
         } else {
           const double* cc = coords.data() + static_cast<std::size_t>(c) * S;
-          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), real, at, pos.data(), 8);
+          const __m256d x = _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), four.real, at, pos.data(), 8);
           const __m128 hi = _mm256_cvtpd_ps(x);
           _mm_storeu_ps(m + d * K, hi);
           _mm_storeu_ps(m + (3 + d) * K, _mm256_cvtpd_ps(_mm256_sub_pd(x, _mm256_cvtps_pd(hi))));
         }
       } else {
         double* cc = coords.data() + static_cast<std::size_t>(c) * S;
-        _mm256_storeu_pd(cc + d * K, _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), real, at, pos.data(), 8));
+        _mm256_storeu_pd(cc + d * K,
+                         _mm256_mmask_i32gather_pd(_mm256_loadu_pd(cc + d * K), four.real, at, pos.data(), 8));
       }
     }
   });
@@ -581,9 +596,7 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
     const int fstride = static_cast<int>(force.stride(0));
     Kokkos::parallel_for(
         "ClusterPair::owned_reactions", Kokkos::RangePolicy<Host>(0, cl.owned_clusters()), [=](const int c) {
-          const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row.data() + c * K));
-          const __mmask8 real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
-          const __m128i first = _mm_mullo_epi32(rows, _mm_set1_epi32(fstride));
+          const FourRows four(slot_row.data(), c, fstride);
           for (int d = 0; d < 3; ++d) {
             __m256d sum = _mm256_setzero_pd();
             for (int q = 0; q < parts; ++q) {
@@ -595,9 +608,9 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
               sum =
                   _mm256_add_pd(sum, _mm256_add_pd(_mm512_castpd512_pd256(s02_13), _mm512_extractf64x4_pd(s02_13, 1)));
             }
-            const __m128i at = _mm_add_epi32(first, _mm_set1_epi32(d));
-            const __m256d own = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), real, at, force.data(), 8);
-            _mm256_mask_i32scatter_pd(force.data(), real, at, _mm256_add_pd(own, sum), 8);
+            const __m128i at = four.at(d);
+            const __m256d own = _mm256_mmask_i32gather_pd(_mm256_setzero_pd(), four.real, at, force.data(), 8);
+            _mm256_mask_i32scatter_pd(force.data(), four.real, at, _mm256_add_pd(own, sum), 8);
           }
         });
 #endif
@@ -651,18 +664,17 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
 #ifdef STRATA_SIMD_AVX512
   // A cluster's four rows at once: masked scatters.
   const int fstride = static_cast<int>(force.stride(0));
-  Kokkos::parallel_for(
-      "ClusterPair::owned_forces", Kokkos::RangePolicy<Host>(0, cl.owned_clusters()), [=](const int c) {
-        const __m128i rows = _mm_loadu_si128(reinterpret_cast<const __m128i*>(slot_row.data() + c * K));
-        const __mmask8 real = _mm_cmpge_epi32_mask(rows, _mm_setzero_si128());
-        const __m128i first = _mm_mullo_epi32(rows, _mm_set1_epi32(fstride));
-        for (int d = 0; d < 3; ++d) {
-          const std::size_t at = static_cast<std::size_t>(c) * S + d * K;
-          __m256d sum = _mm256_loadu_pd(buf + at);
-          for (int q = 1; q < parts; ++q) sum = _mm256_add_pd(sum, _mm256_loadu_pd(buf + q * stride + at));
-          _mm256_mask_i32scatter_pd(force.data(), real, _mm_add_epi32(first, _mm_set1_epi32(d)), sum, 8);
-        }
-      });
+  Kokkos::parallel_for("ClusterPair::owned_forces", Kokkos::RangePolicy<Host>(0, cl.owned_clusters()),
+                       [=](const int c) {
+                         const FourRows four(slot_row.data(), c, fstride);
+                         for (int d = 0; d < 3; ++d) {
+                           const std::size_t at = static_cast<std::size_t>(c) * S + d * K;
+                           __m256d sum = _mm256_loadu_pd(buf + at);
+                           for (int q = 1; q < parts; ++q)
+                             sum = _mm256_add_pd(sum, _mm256_loadu_pd(buf + q * stride + at));
+                           _mm256_mask_i32scatter_pd(force.data(), four.real, four.at(d), sum, 8);
+                         }
+                       });
 #else
   Kokkos::parallel_for("ClusterPair::owned_forces", Kokkos::RangePolicy<Host>(0, owned_slots), [=](const int s) {
     const int row = slot_row(s);
