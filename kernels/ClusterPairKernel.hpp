@@ -553,6 +553,19 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
   const int rows = static_cast<int>(std::min(p.size + p.ghosts, static_cast<std::size_t>(force.extent(0))));
   const int owned_slots = cl.owned_clusters() * K;
   const auto react = list.reaction();
+  // Ghost rows zeroed, then every ghost slot's force (force_of(slot, axis))
+  // onto its reaction row, in slot order (rows may take several: a
+  // particle's periodic images).
+  auto ghosts_to_reaction_rows = [&](auto&& force_of) {
+    for (int row = n_owned; row < rows; ++row)
+      for (int d = 0; d < 3; ++d) force(row, d) = 0.0;
+    for (int s = owned_slots; s < nslot; ++s) {
+      const int row = slot_row(s);
+      if (row < 0) continue;
+      const int r = react(row);
+      for (int d = 0; d < 3; ++d) force(r, d) += force_of(s, d);
+    }
+  };
   const std::string label = std::string(Potential::name) + (WithSums ? "::cluster_force_energy" : "::cluster_force") +
                             (std::is_same_v<Real, float> ? "_mixed" : "");
   if constexpr (Loop::kFloatPairs) {
@@ -614,14 +627,7 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
           }
         });
 #endif
-    for (int row = n_owned; row < rows; ++row)
-      for (int d = 0; d < 3; ++d) force(row, d) = 0.0;
-    for (int s = owned_slots; s < nslot; ++s) {
-      const int row = slot_row(s);
-      if (row < 0) continue;
-      const int r = react(row);
-      for (int d = 0; d < 3; ++d) force(r, d) += reaction_of(s, d);
-    }
+    ghosts_to_reaction_rows(reaction_of);
     // The ghost clusters' lanes (the owned ones were cleared as read).
     const std::size_t owned_lanes = static_cast<std::size_t>(cl.owned_clusters()) * R;
     for (int q = 0; q < parts; ++q)
@@ -682,14 +688,7 @@ void run(const Particles& p, const NeighborList& list, const PairTable<Potential
     for (int d = 0; d < 3; ++d) force(row, d) = slot_force(s, d);
   });
 #endif
-  for (int row = n_owned; row < rows; ++row)
-    for (int d = 0; d < 3; ++d) force(row, d) = 0.0;
-  for (int s = owned_slots; s < nslot; ++s) {
-    const int row = slot_row(s);
-    if (row < 0) continue;
-    const int r = react(row);
-    for (int d = 0; d < 3; ++d) force(r, d) += slot_force(s, d);
-  }
+  ghosts_to_reaction_rows(slot_force);
 }
 
 }  // namespace cluster_kernel
