@@ -18,8 +18,9 @@
 // vectors and the potential runs on them; otherwise a loop over the lanes.
 //
 // Threads: the owned clusters are cut into `parts` equal runs (one per
-// host thread), each with its own slot-force buffer, summed in part order
-// afterwards: no atomics, and the same sums at a given thread count.
+// host thread), each with its own slot-force buffer (in mixed precision on
+// AVX-512, its own reaction lanes), summed in part order afterwards: no
+// atomics, and the same sums at a given thread count.
 //
 // The slots' coordinates are refreshed from the rows before the kernel,
 // and the slots' forces go back to the rows after it: owned rows get their
@@ -294,8 +295,8 @@ struct Loop {
   // Mixed precision's AVX-512 form: one vector of 16 floats per cluster
   // pair (lane a * 4 + b: row a of I, row b of J), 24 floats of J loaded.
   // J's reactions stay in J's lanes (`jr`, 48 floats per cluster), three
-  // vector subtractions per cluster pair, folded into the slots once per
-  // call (fold_reactions): summing J's four i rows per cluster pair instead
+  // vector subtractions per cluster pair, added to the rows once per call
+  // (after the kernel, in run()); summing J's four i rows per cluster pair instead
   // (five block shuffles, four adds, two conversions) was 10% slower.
   // Measured (32,000 LJ atoms): the force phase about 30% faster than
   // double, where converting r^2 alone was 8% slower; without the lo floats
@@ -349,7 +350,7 @@ struct Loop {
         fiy = _mm512_add_ps(fiy, cfy[h]);
         fiz = _mm512_add_ps(fiz, cfz[h]);
       }
-      // J's reactions stay in their lanes (folded once per step).
+      // J's reactions stay in their lanes (added to the rows after the kernel).
       for (int h = 0; h < N; ++h) {
         float* r = jr + static_cast<std::size_t>(jcl[k + h]) * R;
         _mm512_storeu_ps(r, _mm512_sub_ps(_mm512_loadu_ps(r), cfx[h]));

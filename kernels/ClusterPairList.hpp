@@ -91,7 +91,7 @@ class ClusterPairList {
   // Mixed precision's scratch (AVX-512 kernel): `parts` buffers of J's
   // reactions per lane, kReactionStride floats per cluster (16 lanes of x,
   // of y, of z), zero between kernel calls (the kernel clears what it
-  // folds), grown on demand.
+  // reads), grown on demand.
   static constexpr int kReactionStride = 3 * kLanes;
   MixedSlots reaction_lanes(int parts) const {
     const std::size_t n = static_cast<std::size_t>(n_clusters_) * kReactionStride * parts;
